@@ -1,0 +1,64 @@
+# The two commands in the README are the contract: `make run` and `make test`.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PYTHON := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench
+
+install: .venv/.synced node_modules/.installed
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+demo: install
+	$(PYTHON) manage.py migrate --no-input
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PYTHON) manage.py collectstatic --no-input -v 0
+	$(PYTHON) manage.py setup_demo
+
+run: demo
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PYTHON) -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL; DATABASE_URL names a database the test runner may create.
+test-postgres: install
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/roadmap_ci} \
+		$(PYTHON) -m pytest -m "not browser" -n 2 --create-db $(PYTEST_ARGS)
+
+# Real-browser journeys and axe-core checks in Debian's Chromium (/usr/bin/chromium).
+test-browser: install
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PYTHON) -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+test-all: test test-postgres test-browser
+
+lint: install
+	$(PYTHON) -m ruff check src tests benchmarks
+	$(PYTHON) -m ruff format --check src tests benchmarks
+
+format: install
+	$(PYTHON) -m ruff format src tests benchmarks
+	$(PYTHON) -m ruff check --fix src tests benchmarks
+
+messages: install
+	$(PYTHON) manage.py makemessages -l nb --ignore=".venv/*" --ignore="node_modules/*" --ignore="var/*" --ignore="benchmarks/*" --ignore="tests/*" -v 0
+
+migrations: install
+	$(PYTHON) manage.py makemigrations

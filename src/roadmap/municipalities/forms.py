@@ -1,0 +1,26 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+class GrantRoleForm(forms.Form):
+    user = forms.CharField(
+        label=_("Username or e-mail address"),
+        max_length=254,
+        help_text=_("The person must already have an account."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_user(self):
+        identifier = self.cleaned_data["user"].strip()
+        user = (
+            get_user_model()
+            .objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError(_("No account has that username or e-mail address."))
+        return user

@@ -1,0 +1,35 @@
+from django.db import transaction
+
+from roadmap.core import audit
+
+from .models import Membership, Municipality
+
+
+@transaction.atomic
+def grant_role(*, actor, municipality: Municipality, user, role: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, municipality=municipality, role=role
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=membership,
+            municipality=municipality,
+            subject=municipality,
+            changes={"user": str(user), "role": role},
+        )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, actor, membership: Membership) -> None:
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=membership,
+        municipality=membership.municipality,
+        subject=membership.municipality,
+        changes={"user": str(membership.user), "role": membership.role},
+    )
+    membership.delete()
