@@ -1,9 +1,34 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.core.ratelimit import SIGN_IN_FAILURES, SIGN_UPS, client_address
+
 from .models import User
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing further attempts after repeated failures."""
+
+    def _identity(self) -> str:
+        username = (self.data.get("username") or "").strip().lower()
+        return f"{client_address(self.request)}|{username}"
+
+    def clean(self):
+        identity = self._identity()
+        if SIGN_IN_FAILURES.is_exceeded(identity):
+            raise forms.ValidationError(
+                _("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
+                code="rate_limited",
+            )
+        try:
+            cleaned_data = super().clean()
+        except forms.ValidationError:
+            SIGN_IN_FAILURES.hit(identity)
+            raise
+        SIGN_IN_FAILURES.reset(identity)
+        return cleaned_data
 
 
 class SignUpForm(UserCreationForm):
@@ -18,6 +43,24 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "display_name")
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if self.request is not None and SIGN_UPS.is_exceeded(client_address(self.request)):
+            raise forms.ValidationError(
+                _("Too many accounts were created from your network. Please try again later."),
+                code="rate_limited",
+            )
+        return super().clean()
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if self.request is not None:
+            SIGN_UPS.hit(client_address(self.request))
+        return user
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

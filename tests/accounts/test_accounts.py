@@ -1,0 +1,170 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from roadmap.accounts.models import User
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def clear_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def sign_up(client, **overrides):
+    data = {
+        "username": "astrid",
+        "email": "astrid@example.org",
+        "display_name": "Astrid",
+        "password1": "a-long-unusual-passphrase",
+        "password2": "a-long-unusual-passphrase",
+        **overrides,
+    }
+    return client.post(reverse("accounts:signup"), data)
+
+
+@pytest.mark.django_db
+def test_sign_up_creates_account_and_signs_in(client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    user = User.objects.get(username="astrid")
+    assert user.email == "astrid@example.org"
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"email": "not-an-address"}, "Enter a valid email address."),
+        ({"password2": "something-else-entirely"}, "didn’t match"),
+        ({"password1": "123", "password2": "123"}, "too short"),
+        ({"username": ""}, "This field is required."),
+    ],
+)
+def test_sign_up_rejects_bad_input_and_saves_nothing(client, overrides, message):
+    response = sign_up(client, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sign_up_refuses_an_email_already_in_use_whatever_its_case(client):
+    UserFactory(email="astrid@example.org")
+    response = sign_up(client, email="Astrid@Example.org")
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_in_and_out(client):
+    user = UserFactory()
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_are_refused_even_with_the_right_password(client):
+    user = UserFactory()
+    for _attempt in range(5):
+        response = client.post(
+            reverse("accounts:login"), {"username": user.username, "password": "wrong"}
+        )
+        assert "Please enter a correct username and password" in response.content.decode()
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    for number in range(5):
+        sign_up(client, username=f"person{number}", email=f"person{number}@example.org")
+        client.logout()
+    response = sign_up(client, username="person6", email="person6@example.org")
+    assert "Too many accounts" in response.content.decode()
+    assert User.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_password_change(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-passphrase")
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(client):
+    user = UserFactory(email="reset@example.org")
+    client.post(reverse("accounts:password_reset"), {"email": "reset@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "brand-new-passphrase", "new_password2": "brand-new-passphrase"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-passphrase")
+
+
+@pytest.mark.django_db
+def test_password_reset_does_not_reveal_whether_an_account_exists(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_language_choice_is_remembered_on_the_account(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "nb"
+    # A new browser (no language cookie) gets the saved language.
+    fresh = client.__class__()
+    fresh.force_login(user)
+    assert 'lang="nb"' in fresh.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_language_is_ignored(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == ""
+
+
+@pytest.mark.django_db
+def test_anonymous_language_switch_uses_cookie(client):
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    assert 'lang="nb"' in client.get(reverse("home")).content.decode()
