@@ -43,8 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
-    "rest_framework",
-    "drf_spectacular",
     "roadmap.core",
     "roadmap.accounts",
     "roadmap.municipalities",
@@ -210,13 +208,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-}
-SPECTACULAR_SETTINGS = {"TITLE": "Nordic Smart City Roadmap platform API", "VERSION": "1"}
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,9 @@ def test_security_headers(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/m/no-such-place/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
