@@ -1,0 +1,283 @@
+"""Writes to a municipality's local framework: its own principles and barriers.
+
+Local entries are written in the default content language only (name_en and so on); the shared
+roadmap is written by the loader from the data file. Every write records an audit event whose
+subject is the principle or barrier itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
+
+from roadmap.core import audit
+from roadmap.municipalities.models import Municipality
+
+from .models import ActionArea, Barrier, BarrierCategory, GuidingQuestion, MaturityLevel, Principle
+
+# Codes that would clash with the local framework's own addresses (…/principles/new/).
+RESERVED_CODES = frozenset({"new"})
+CODE_MAX_LENGTH = 60
+
+
+class FrameworkEntryInUse(Exception):
+    """A local principle or barrier cannot be deleted because records refer to it."""
+
+
+def default_language_field(field: str) -> str:
+    """The default-language column of a translated field, e.g. name_en."""
+    return build_localized_fieldname(field, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+
+
+def unique_code(name: str, taken: Iterable[str]) -> str:
+    """A slug of the name that is not in `taken` (nor reserved): name, name-2, name-3, …"""
+    taken = set(taken) | RESERVED_CODES
+    base = slugify(name)[:CODE_MAX_LENGTH].strip("-") or "entry"
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        suffix = f"-{number}"
+        code = f"{base[: CODE_MAX_LENGTH - len(suffix)].rstrip('-')}{suffix}"
+    return code
+
+
+def _principle_codes_taken(municipality: Municipality) -> set[str]:
+    """Shared codes count too, so a municipality's principle addresses are never ambiguous."""
+    return set(
+        Principle.objects.filter(municipality__isnull=True).values_list("code", flat=True)
+    ) | set(municipality.local_principles.values_list("code", flat=True))
+
+
+def _principle_state(principle: Principle) -> dict:
+    return {
+        "name": getattr(principle, default_language_field("name")),
+        "summary": getattr(principle, default_language_field("summary")),
+        "action_areas": sorted(str(area) for area in principle.action_areas.all()),
+        "guiding_questions": [
+            getattr(question, default_language_field("text"))
+            for question in principle.guiding_questions.order_by("order", "id")
+        ],
+        "maturity": [
+            getattr(level, default_language_field("descriptor"))
+            for level in principle.maturity_levels.order_by("level")
+        ],
+    }
+
+
+def _write_principle(
+    principle: Principle,
+    *,
+    name: str,
+    summary: str,
+    action_areas: Iterable[ActionArea],
+    guiding_questions: Sequence[str],
+    maturity: Sequence[str],
+) -> None:
+    setattr(principle, default_language_field("name"), name)
+    setattr(principle, default_language_field("summary"), summary)
+    principle.save()
+    principle.action_areas.set(action_areas)
+    for order, text in enumerate(guiding_questions):
+        GuidingQuestion.objects.update_or_create(
+            principle=principle, order=order, defaults={default_language_field("text"): text}
+        )
+    principle.guiding_questions.filter(order__gte=len(guiding_questions)).delete()
+    for level, descriptor in enumerate(maturity):
+        MaturityLevel.objects.update_or_create(
+            principle=principle,
+            level=level,
+            defaults={default_language_field("descriptor"): descriptor},
+        )
+
+
+@transaction.atomic
+def create_local_principle(
+    *,
+    actor,
+    municipality: Municipality,
+    name: str,
+    summary: str,
+    action_areas: Iterable[ActionArea],
+    guiding_questions: Sequence[str],
+    maturity: Sequence[str],
+) -> Principle:
+    principle = Principle(
+        municipality=municipality,
+        code=unique_code(name, _principle_codes_taken(municipality)),
+        source=Principle.Source.LOCAL,
+    )
+    _write_principle(
+        principle,
+        name=name,
+        summary=summary,
+        action_areas=action_areas,
+        guiding_questions=guiding_questions,
+        maturity=maturity,
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=principle,
+        municipality=municipality,
+        subject=principle,
+        changes=_principle_state(principle),
+    )
+    return principle
+
+
+@transaction.atomic
+def update_local_principle(
+    *,
+    actor,
+    principle: Principle,
+    name: str,
+    summary: str,
+    action_areas: Iterable[ActionArea],
+    guiding_questions: Sequence[str],
+    maturity: Sequence[str],
+) -> Principle:
+    """Change a local principle's texts; its code (and so its address) stays the same."""
+    before = _principle_state(principle)
+    _write_principle(
+        principle,
+        name=name,
+        summary=summary,
+        action_areas=action_areas,
+        guiding_questions=guiding_questions,
+        maturity=maturity,
+    )
+    changes = audit.diff(before, _principle_state(principle))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=principle,
+            municipality=principle.municipality,
+            subject=principle,
+            changes=changes,
+        )
+    return principle
+
+
+def principle_deletion_blocker(principle: Principle) -> str:
+    """Why the local principle cannot be deleted now, or "" if it can."""
+    ratings = principle.ratings.count()
+    if not ratings:
+        return ""
+    return ngettext(
+        "“%(name)s” cannot be deleted because %(count)s assessment rating refers to it. "
+        "Edit the principle instead.",
+        "“%(name)s” cannot be deleted because %(count)s assessment ratings refer to it. "
+        "Edit the principle instead.",
+        ratings,
+    ) % {"name": principle.name, "count": ratings}
+
+
+@transaction.atomic
+def delete_local_principle(*, actor, principle: Principle) -> None:
+    """Delete a local principle; refused while assessments rate initiatives against it."""
+    blocker = principle_deletion_blocker(principle)
+    if blocker:
+        raise FrameworkEntryInUse(blocker)
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=principle,
+        municipality=principle.municipality,
+        subject=principle,
+        changes={"name": getattr(principle, default_language_field("name"))},
+    )
+    principle.delete()
+
+
+def _barrier_state(barrier: Barrier) -> dict:
+    return {
+        "category": str(barrier.category),
+        "name": getattr(barrier, default_language_field("name")),
+        "description": getattr(barrier, default_language_field("description")),
+    }
+
+
+@transaction.atomic
+def create_local_barrier(
+    *,
+    actor,
+    municipality: Municipality,
+    category: BarrierCategory,
+    name: str,
+    description: str,
+) -> Barrier:
+    taken = set(
+        Barrier.objects.filter(municipality__isnull=True).values_list("code", flat=True)
+    ) | set(municipality.local_barriers.values_list("code", flat=True))
+    barrier = Barrier(municipality=municipality, category=category, code=unique_code(name, taken))
+    setattr(barrier, default_language_field("name"), name)
+    setattr(barrier, default_language_field("description"), description)
+    barrier.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=barrier,
+        municipality=municipality,
+        subject=barrier,
+        changes=_barrier_state(barrier),
+    )
+    return barrier
+
+
+@transaction.atomic
+def update_local_barrier(
+    *, actor, barrier: Barrier, category: BarrierCategory, name: str, description: str
+) -> Barrier:
+    before = _barrier_state(barrier)
+    barrier.category = category
+    setattr(barrier, default_language_field("name"), name)
+    setattr(barrier, default_language_field("description"), description)
+    barrier.save()
+    changes = audit.diff(before, _barrier_state(barrier))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=barrier,
+            municipality=barrier.municipality,
+            subject=barrier,
+            changes=changes,
+        )
+    return barrier
+
+
+def barrier_deletion_blocker(barrier: Barrier) -> str:
+    """Why the local barrier cannot be deleted now, or "" if it can."""
+    encounters = barrier.encounters.count()
+    if not encounters:
+        return ""
+    return ngettext(
+        "“%(name)s” cannot be deleted because it is recorded %(count)s time as a barrier "
+        "an initiative met. Edit the barrier instead.",
+        "“%(name)s” cannot be deleted because it is recorded %(count)s times as a barrier "
+        "initiatives met. Edit the barrier instead.",
+        encounters,
+    ) % {"name": barrier.name, "count": encounters}
+
+
+@transaction.atomic
+def delete_local_barrier(*, actor, barrier: Barrier) -> None:
+    """Delete a local barrier; refused while initiatives record having met it."""
+    blocker = barrier_deletion_blocker(barrier)
+    if blocker:
+        raise FrameworkEntryInUse(blocker)
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=barrier,
+        municipality=barrier.municipality,
+        subject=barrier,
+        changes={"name": getattr(barrier, default_language_field("name"))},
+    )
+    barrier.delete()
