@@ -104,5 +104,3 @@ class RatingFactory(factory.django.DjangoModelFactory):
     assessment = factory.SubFactory(AssessmentFactory)
     principle = factory.Iterator(Principle.objects.filter(municipality__isnull=True))
     level = 2
-
-

@@ -30,7 +30,7 @@ def test_a_new_language_falls_back_until_its_content_exists():
     purpose = Purpose.objects.get(code="green")
     with translation.override("fi"):
         assert purpose.name == purpose.name_en
-    # Swedish readers get Norwegian before English: the Scandinavian languages are mutually readable.
+    # Swedish readers get Norwegian before English: the languages are mutually readable.
     with translation.override("sv"):
         assert purpose.name == purpose.name_nb
     purpose.name_sv = "Grön"

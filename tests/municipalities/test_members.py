@@ -15,7 +15,9 @@ def members_url(municipality):
 def test_administrator_grants_and_revokes_a_role(client, administrator, municipality):
     person = UserFactory(email="kari@example.org")
     client.force_login(administrator)
-    response = client.post(members_url(municipality), {"user": "KARI@example.org", "role": "assessor"})
+    response = client.post(
+        members_url(municipality), {"user": "KARI@example.org", "role": "assessor"}
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user=person, municipality=municipality)
     assert membership.role == "assessor"
@@ -41,7 +43,9 @@ def test_unknown_person_gets_a_clear_message(client, administrator, municipality
 def test_invalid_role_is_refused(client, administrator, municipality, participant):
     client.force_login(administrator)
     before = Membership.objects.count()
-    response = client.post(members_url(municipality), {"user": participant.username, "role": "king"})
+    response = client.post(
+        members_url(municipality), {"user": participant.username, "role": "king"}
+    )
     assert "Select a valid choice" in response.content.decode()
     assert Membership.objects.count() == before
 
@@ -53,7 +57,9 @@ def test_only_administrators_manage_members(client, municipality, role, particip
 
     client.force_login(member(municipality, role))
     assert client.get(members_url(municipality)).status_code == 403
-    response = client.post(members_url(municipality), {"user": participant.username, "role": "administrator"})
+    response = client.post(
+        members_url(municipality), {"user": participant.username, "role": "administrator"}
+    )
     assert response.status_code == 403
     assert not Membership.objects.filter(user=participant).exists()
 
@@ -63,9 +69,13 @@ def test_administrator_of_another_municipality_cannot_manage_members(
     client, municipality, other_municipality, administrator, participant
 ):
     client.force_login(administrator)
-    response = client.post(members_url(other_municipality), {"user": participant.username, "role": "editor"})
+    response = client.post(
+        members_url(other_municipality), {"user": participant.username, "role": "editor"}
+    )
     assert response.status_code == 403
-    foreign = Membership.objects.create(user=participant, municipality=other_municipality, role="editor")
+    foreign = Membership.objects.create(
+        user=participant, municipality=other_municipality, role="editor"
+    )
     # Revoking another municipality's membership through one's own page finds nothing.
     response = client.post(members_url(municipality), {"revoke": foreign.pk})
     assert response.status_code == 404

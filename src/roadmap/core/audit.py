@@ -20,9 +20,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal):
         return str(value)
     if isinstance(value, list | tuple | set):
-        return sorted(_plain(item) for item in value) if isinstance(value, set) else [
-            _plain(item) for item in value
-        ]
+        return (
+            sorted(_plain(item) for item in value)
+            if isinstance(value, set)
+            else [_plain(item) for item in value]
+        )
     return value
 
 
@@ -40,7 +42,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {
-        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
     }
 
 

@@ -2,6 +2,11 @@
 
 Every chart reaches the page as a `Chart` with a caption and the rows of its data table;
 templates render it with `core/chart.html` inside a <figure>.
+
+The spec builders below cover the shapes the platform uses. Every mark carries a text label,
+so colour is never the only way to read a value. Labels may contain user text (local principle
+names, titles): vl-convert escapes text in the SVG it writes, and tests/core/test_charts.py keeps
+that promise checked.
 """
 
 from __future__ import annotations
@@ -17,7 +22,18 @@ from django.core.cache import cache
 # Colour-blind-safe palette (Okabe–Ito) with enough contrast on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SEQUENTIAL = "blues"
+# A single-hue ramp (ColorBrewer Blues) for the ordered maturity levels 0–4: readable without
+# hue perception; levels 3 and 4 are dark enough for white labels.
+LEVEL_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b"]
+DARK_TEXT = "#1e2b3c"
+LIGHT_TEXT = "#ffffff"
+BAR_COLOUR = PALETTE[0]
 CACHE_SECONDS = 60 * 60
+# The SVG is laid out with the metrics of the font vl-convert measures with (Liberation Sans,
+# metric-compatible with Arial), so name fonts with the same metrics: text then fits on every
+# platform. A generic "system-ui" would be measured as Arial but drawn wider on some systems.
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+VEGA_LITE_VERSION = "5.20"
 
 
 @dataclass
@@ -39,13 +55,17 @@ def base_spec(**overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "config": {
-            "font": "system-ui, sans-serif",
+            "font": FONT,
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
+            # The category axis title sits above the labels, not beside them, so long labels
+            # never run into it.
+            "axisY": {"titleAngle": 0, "titleAlign": "right", "titleX": 0, "titleY": -10},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},
             "view": {"stroke": None},
         },
         "background": "white",
+        "padding": 8,
     }
     spec.update(overrides)
     return spec
@@ -57,6 +77,226 @@ def render_svg(spec: dict[str, Any]) -> str:
     key = "chart-svg:" + hashlib.sha256(payload.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = vl_convert.vegalite_to_svg(payload, vl_version="5.20")
+        svg = vl_convert.vegalite_to_svg(payload, vl_version=VEGA_LITE_VERSION)
         cache.set(key, svg, CACHE_SECONDS)
     return svg
+
+
+def _row_height(count: int, per_row: int = 28) -> int:
+    return max(per_row * count, per_row)
+
+
+def horizontal_bar_spec(
+    *,
+    values: list[dict[str, Any]],
+    category_title: str,
+    value_title: str,
+    value_domain: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """Bars of `value` per `category`, in the order given, each labelled with its value.
+
+    `values` are rows {"category": str, "value": number}; the category order is the row order.
+    """
+    order = [row["category"] for row in values]
+    x_scale: dict[str, Any] = {"domain": list(value_domain)} if value_domain else {}
+    x_axis: dict[str, Any] = {"title": str(value_title), "tickMinStep": 1, "format": "d"}
+    if value_domain:
+        x_axis["values"] = list(range(value_domain[0], value_domain[1] + 1))
+    y = {"field": "category", "type": "nominal", "sort": order, "title": str(category_title)}
+    x = {"field": "value", "type": "quantitative", "scale": x_scale, "axis": x_axis}
+    return base_spec(
+        width=420,
+        height=_row_height(len(values)),
+        data={"values": values},
+        encoding={"y": y, "x": x},
+        layer=[
+            {"mark": {"type": "bar", "color": BAR_COLOUR}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": DARK_TEXT},
+                "encoding": {"text": {"field": "value", "type": "quantitative"}},
+            },
+        ],
+    )
+
+
+def grouped_bar_spec(
+    *,
+    values: list[dict[str, Any]],
+    category_title: str,
+    value_title: str,
+    series_title: str,
+) -> dict[str, Any]:
+    """Horizontal bars of several series side by side per category, labelled with values.
+
+    `values` are rows {"category", "series", "value"}; orders follow the rows.
+    """
+    categories = list(dict.fromkeys(row["category"] for row in values))
+    series = list(dict.fromkeys(row["series"] for row in values))
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "sort": series,
+        "title": str(series_title),
+        "scale": {"domain": series, "range": PALETTE[: len(series)]},
+        "legend": {"orient": "bottom"},
+    }
+    return base_spec(
+        width=420,
+        height=_row_height(len(categories), per_row=18 * max(len(series), 1) + 10),
+        data={"values": values},
+        encoding={
+            "y": {
+                "field": "category",
+                "type": "nominal",
+                "sort": categories,
+                "title": str(category_title),
+            },
+            "yOffset": {"field": "series", "sort": series},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "axis": {"title": str(value_title), "tickMinStep": 1, "format": "d"},
+            },
+        },
+        layer=[
+            {"mark": "bar", "encoding": {"color": colour}},
+            {
+                # "Series: value" beside each bar, so the series can be told apart without colour.
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": DARK_TEXT},
+                "transform": [{"calculate": "datum.series + ': ' + datum.value", "as": "label"}],
+                "encoding": {"text": {"field": "label", "type": "nominal"}},
+            },
+        ],
+    )
+
+
+def level_stack_spec(
+    *,
+    values: list[dict[str, Any]],
+    category_title: str,
+    value_title: str,
+    level_title: str,
+) -> dict[str, Any]:
+    """Stacked horizontal bars of counts per maturity level (0–4) for each category.
+
+    `values` are rows {"category", "level" (0–4), "value"}. Each segment shows its level number,
+    so the levels can be told apart without colour.
+    """
+    categories = list(dict.fromkeys(row["category"] for row in values))
+    shown = [row for row in values if row["value"]]
+    totals: dict[str, int] = {}
+    for row in shown:
+        totals[row["category"]] = totals.get(row["category"], 0) + row["value"]
+    # Segments too narrow for a readable number stay unlabelled (the data table has them all).
+    narrowest_labelled = max(totals.values(), default=0) * 0.04
+    x = {
+        "field": "value",
+        "type": "quantitative",
+        "stack": "zero",
+        "axis": {"title": str(value_title), "tickMinStep": 1, "format": "d"},
+    }
+    return base_spec(
+        width=420,
+        height=_row_height(len(categories)),
+        data={"values": shown},
+        encoding={
+            "y": {
+                "field": "category",
+                "type": "nominal",
+                "sort": categories,
+                "title": str(category_title),
+            },
+            "x": x,
+            "order": {"field": "level", "type": "ordinal"},
+        },
+        layer=[
+            {
+                "mark": {"type": "bar", "stroke": "#4b5563", "strokeWidth": 0.5},
+                "encoding": {
+                    "color": {
+                        "field": "level",
+                        "type": "ordinal",
+                        "title": str(level_title),
+                        "scale": {"domain": [0, 1, 2, 3, 4], "range": LEVEL_COLOURS},
+                        "legend": {"orient": "bottom", "direction": "horizontal"},
+                    }
+                },
+            },
+            {
+                # Centred in its segment: stacked in the same order, placed mid-way.
+                "mark": {"type": "text", "fontSize": 11},
+                "transform": [
+                    {
+                        "calculate": f"datum.value >= {narrowest_labelled} ? datum.level : ''",
+                        "as": "label",
+                    }
+                ],
+                "encoding": {
+                    "x": {**x, "bandPosition": 0.5},
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {
+                        "condition": {"test": "datum.level >= 3", "value": LIGHT_TEXT},
+                        "value": DARK_TEXT,
+                    },
+                },
+            },
+        ],
+    )
+
+
+def heatmap_spec(
+    *,
+    values: list[dict[str, Any]],
+    row_title: str,
+    column_title: str,
+    value_title: str,
+) -> dict[str, Any]:
+    """A matrix of counts: shaded rectangles, each with its count written in it.
+
+    `values` are rows {"row", "column", "value"}, every cell present (zeros too).
+    """
+    rows = list(dict.fromkeys(cell["row"] for cell in values))
+    columns = list(dict.fromkeys(cell["column"] for cell in values))
+    highest = max((cell["value"] for cell in values), default=0)
+    return base_spec(
+        width=max(90 * len(columns), 90),
+        height=_row_height(len(rows), per_row=40),
+        data={"values": values},
+        encoding={
+            "y": {"field": "row", "type": "nominal", "sort": rows, "title": str(row_title)},
+            "x": {
+                "field": "column",
+                "type": "nominal",
+                "sort": columns,
+                "title": str(column_title),
+                "axis": {"orient": "top", "labelAngle": 0},
+            },
+        },
+        layer=[
+            {
+                "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 2},
+                "encoding": {
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": str(value_title),
+                        "scale": {"scheme": SEQUENTIAL, "domainMin": 0},
+                        "legend": {"orient": "bottom", "format": "d", "tickMinStep": 1},
+                    }
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 13},
+                "encoding": {
+                    "text": {"field": "value", "type": "quantitative"},
+                    "color": {
+                        "condition": {
+                            "test": f"datum.value > {highest / 2}",
+                            "value": LIGHT_TEXT,
+                        },
+                        "value": DARK_TEXT,
+                    },
+                },
+            },
+        ],
+    )

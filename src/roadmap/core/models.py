@@ -36,7 +36,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=255)
     # The object whose page shows this event: the object itself, or its parent for a part of it
     # (a pilot's events show on its initiative's page).
-    subject_content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
     subject_id = models.CharField(max_length=64)
     # {"field": [old, new]} for updates; {"field": new} for creates; {} for deletes.
     changes = models.JSONField(default=dict, blank=True)

@@ -38,7 +38,8 @@ class RateLimit:
         cache.delete(self._key(identity))
 
 
-# Failed sign-ins per address and username: slows password guessing without locking anyone out for long.
+# Failed sign-ins per address and username: slows password guessing
+# without locking anyone out for long.
 SIGN_IN_FAILURES = RateLimit("sign-in", limit=5, window_seconds=15 * 60)
 # New accounts per address.
 SIGN_UPS = RateLimit("sign-up", limit=5, window_seconds=60 * 60)

@@ -64,7 +64,10 @@ class Initiative(TimeStampedModel):
         _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     action_areas = models.ManyToManyField(
-        "framework.ActionArea", related_name="initiatives", blank=True, verbose_name=_("action areas")
+        "framework.ActionArea",
+        related_name="initiatives",
+        blank=True,
+        verbose_name=_("action areas"),
     )
     purposes = models.ManyToManyField(
         "framework.Purpose", related_name="initiatives", blank=True, verbose_name=_("purposes")
@@ -98,7 +101,9 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["visibility", "-updated_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=Status.values), name="initiative_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="initiative_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="initiative_visibility_valid"
             ),
@@ -109,7 +114,8 @@ class Initiative(TimeStampedModel):
                 name="initiative_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="initiative_budget_non_negative"
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="initiative_budget_non_negative",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -138,7 +144,9 @@ class Partner(models.Model):
         verbose_name_plural = _("partners")
         indexes = [models.Index(fields=["sector", "initiative"])]
         constraints = [
-            models.CheckConstraint(condition=Q(sector__in=Sector.values), name="partner_sector_valid"),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="partner_sector_valid"
+            ),
             models.UniqueConstraint(
                 fields=["initiative", "organisation"], name="partner_unique_per_initiative"
             ),
@@ -238,9 +246,7 @@ class Lesson(TimeStampedModel):
 class Assessment(TimeStampedModel):
     """A dated rating of an initiative against the principles. All assessments are kept."""
 
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="assessments"
-    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="assessments")
     # Copied from the initiative so portfolio aggregates need no join through initiatives.
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="assessments"
@@ -301,8 +307,12 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "principle"], name="rating_unique_principle"),
-            models.CheckConstraint(condition=Q(level__gte=0, level__lte=4), name="rating_level_0_to_4"),
+            models.UniqueConstraint(
+                fields=["assessment", "principle"], name="rating_unique_principle"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=4), name="rating_level_0_to_4"
+            ),
         ]
 
     def __str__(self) -> str:

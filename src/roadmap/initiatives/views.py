@@ -1,8 +1,300 @@
-from django.shortcuts import render
+"""Pages of a municipality's initiative portfolio: list, detail, and the editors' forms."""
 
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms.formsets import all_valid
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.core.audit import events_for
+from roadmap.core.pagination import paginate
+from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
+
+from . import permissions, selectors, services
+from .assessment_selectors import assessment_panel
+from .forms import (
+    BarrierEncounterForm,
+    InitiativeFilterForm,
+    InitiativeForm,
+    LessonForm,
+    PilotForm,
+    partner_formset,
+)
+from .sdg import goals_with_names
+
+AUDIT_EVENTS_SHOWN = 50
+
+
+def _detail_url(initiative, section: str = "") -> str:
+    url = reverse(
+        "initiatives:detail",
+        kwargs={"municipality": initiative.municipality.slug, "pk": initiative.pk},
+    )
+    return f"{url}#{section}" if section else url
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def editor_view(view):
+    """Sign-in first; then 403 unless the user may edit this municipality's initiatives.
+    The wrapped view receives the Municipality instead of its slug."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, municipality: str, **kwargs):
+        municipality = municipality_by_slug(municipality)
+        if not permissions.can_edit_initiatives(request.user, municipality):
+            raise PermissionDenied
+        return view(request, municipality, **kwargs)
+
+    return wrapper
 
 
 def initiative_list(request, municipality: str):
     municipality = municipality_by_slug(municipality)
-    return render(request, "initiatives/list.html", {"municipality": municipality})
+    filter_form = InitiativeFilterForm(request.GET, municipality=municipality)
+    page_obj = paginate(
+        request, selectors.initiative_list(municipality, request.user, filter_form.filters())
+    )
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "municipality": municipality,
+            "filter_form": filter_form,
+            "active_filters": filter_form.active_filters(),
+            "page_obj": page_obj,
+            "is_member": municipal_permissions.is_member(request.user, municipality),
+            "can_edit": permissions.can_edit_initiatives(request.user, municipality),
+        },
+    )
+
+
+def initiative_detail(request, municipality: str, pk: int):
+    municipality = municipality_by_slug(municipality)
+    initiative = selectors.initiative_detail(municipality, request.user, pk)
+    is_member = municipal_permissions.is_member(request.user, municipality)
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "partner_groups": selectors.partners_by_sector(initiative),
+            "sdg_goals": goals_with_names(initiative.sdg_goals),
+            "is_member": is_member,
+            "can_edit": permissions.can_edit_initiatives(request.user, municipality),
+            "assessment_panel": assessment_panel(initiative, request.user),
+            "audit_events": events_for(initiative)[:AUDIT_EVENTS_SHOWN] if is_member else None,
+        },
+    )
+
+
+def _initiative_form_page(request, municipality, form, partners, initiative=None):
+    return render(
+        request,
+        "initiatives/initiative_form.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "form": form,
+            "partners": partners,
+            "cancel_url": _detail_url(initiative)
+            if initiative
+            else reverse("initiatives:list", kwargs={"municipality": municipality.slug}),
+        },
+    )
+
+
+@editor_view
+def initiative_create(request, municipality):
+    form = InitiativeForm(_posted(request), municipality=municipality)
+    partners = partner_formset(_posted(request))
+    if request.method == "POST" and all_valid([form, partners]):
+        initiative = services.create_initiative(
+            actor=request.user,
+            municipality=municipality,
+            data=form.cleaned_data,
+            partners=partners.partner_rows(),
+        )
+        messages.success(request, _("The initiative was created."))
+        return redirect(_detail_url(initiative))
+    return _initiative_form_page(request, municipality, form, partners)
+
+
+@editor_view
+def initiative_edit(request, municipality, pk: int):
+    initiative = get_object_or_404(municipality.initiatives.prefetch_related("partners"), pk=pk)
+    form = InitiativeForm(_posted(request), instance=initiative, municipality=municipality)
+    partners = partner_formset(_posted(request), initiative=initiative)
+    if request.method == "POST" and all_valid([form, partners]):
+        initiative = services.update_initiative(
+            actor=request.user,
+            initiative=initiative,
+            data=form.cleaned_data,
+            partners=partners.partner_rows(),
+        )
+        messages.success(request, _("The initiative was saved."))
+        return redirect(_detail_url(initiative))
+    return _initiative_form_page(request, municipality, form, partners, initiative)
+
+
+@editor_view
+def initiative_delete(request, municipality, pk: int):
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    if request.method == "POST":
+        services.delete_initiative(actor=request.user, initiative=initiative)
+        messages.success(request, _("The initiative was deleted."))
+        return redirect("initiatives:list", municipality=municipality.slug)
+    return render(
+        request,
+        "initiatives/confirm_delete.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "title": _("Delete this initiative?"),
+            "consequence": _(
+                "Its partners, pilots, barriers met, lessons learned and assessments are "
+                "deleted with it. This cannot be undone."
+            ),
+            "object_label": initiative.title,
+            "cancel_url": _detail_url(initiative),
+        },
+    )
+
+
+# --- pilots, barriers met and lessons learned ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartKind:
+    """One kind of record kept on an initiative's page, with its form, services and wording."""
+
+    related_name: str  # the initiative's related manager, e.g. "pilots"
+    section: str  # id of its section on the initiative page
+    form_class: type[forms.ModelForm]
+    argument: str  # the keyword its update and delete services take, e.g. "pilot"
+    add: Callable
+    update: Callable
+    delete: Callable
+    add_title: Promise
+    edit_title: Promise
+    delete_title: Promise
+    saved_message: Promise
+    deleted_message: Promise
+
+
+PILOTS = PartKind(
+    related_name="pilots",
+    section="pilots",
+    form_class=PilotForm,
+    argument="pilot",
+    add=services.add_pilot,
+    update=services.update_pilot,
+    delete=services.delete_pilot,
+    add_title=_("Add a pilot"),
+    edit_title=_("Edit pilot"),
+    delete_title=_("Delete this pilot?"),
+    saved_message=_("The pilot was saved."),
+    deleted_message=_("The pilot was deleted."),
+)
+BARRIERS_MET = PartKind(
+    related_name="barriers_met",
+    section="barriers",
+    form_class=BarrierEncounterForm,
+    argument="encounter",
+    add=services.add_barrier_encounter,
+    update=services.update_barrier_encounter,
+    delete=services.delete_barrier_encounter,
+    add_title=_("Add a barrier met"),
+    edit_title=_("Edit barrier met"),
+    delete_title=_("Delete this barrier?"),
+    saved_message=_("The barrier was saved."),
+    deleted_message=_("The barrier was deleted."),
+)
+LESSONS = PartKind(
+    related_name="lessons",
+    section="lessons",
+    form_class=LessonForm,
+    argument="lesson",
+    add=services.add_lesson,
+    update=services.update_lesson,
+    delete=services.delete_lesson,
+    add_title=_("Add a lesson learned"),
+    edit_title=_("Edit lesson learned"),
+    delete_title=_("Delete this lesson?"),
+    saved_message=_("The lesson was saved."),
+    deleted_message=_("The lesson was deleted."),
+)
+
+
+def _part_form_page(request, municipality, initiative, form, title, kind: PartKind):
+    return render(
+        request,
+        "initiatives/part_form.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "form": form,
+            "title": title,
+            "cancel_url": _detail_url(initiative, kind.section),
+        },
+    )
+
+
+@editor_view
+def part_add(request, municipality, pk: int, kind: PartKind):
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    form = kind.form_class(_posted(request), municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        kind.add(actor=request.user, initiative=initiative, data=form.cleaned_data)
+        messages.success(request, kind.saved_message)
+        return redirect(_detail_url(initiative, kind.section))
+    return _part_form_page(request, municipality, initiative, form, kind.add_title, kind)
+
+
+@editor_view
+def part_edit(request, municipality, pk: int, part_pk: int, kind: PartKind):
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    form = kind.form_class(_posted(request), instance=part, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        kind.update(actor=request.user, data=form.cleaned_data, **{kind.argument: part})
+        messages.success(request, kind.saved_message)
+        return redirect(_detail_url(initiative, kind.section))
+    return _part_form_page(request, municipality, initiative, form, kind.edit_title, kind)
+
+
+@editor_view
+def part_delete(request, municipality, pk: int, part_pk: int, kind: PartKind):
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    if request.method == "POST":
+        kind.delete(actor=request.user, **{kind.argument: part})
+        messages.success(request, kind.deleted_message)
+        return redirect(_detail_url(initiative, kind.section))
+    return render(
+        request,
+        "initiatives/confirm_delete.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "title": kind.delete_title,
+            "consequence": _("This cannot be undone."),
+            "object_label": str(part),
+            "cancel_url": _detail_url(initiative, kind.section),
+        },
+    )

@@ -31,4 +31,3 @@ def has_role(user, municipality: Municipality, *roles: str) -> bool:
 
 def can_administer(user, municipality: Municipality) -> bool:
     return has_role(user, municipality, Role.ADMINISTRATOR)
-

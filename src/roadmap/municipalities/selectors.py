@@ -15,6 +15,8 @@ def municipalities_with_public_counts() -> QuerySet[Municipality]:
 
 
 def memberships_of(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("municipality").order_by(
-        "municipality__name", "role"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality__name", "role")
     )

@@ -1,0 +1,236 @@
+"""Pages for principle-based assessments of one initiative, and its CSV export.
+
+Every view looks the initiative up through the municipality in the URL and then checks that
+the user may see it, so guessing another municipality's ids gives 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roadmap.municipalities.selectors import municipality_by_slug
+
+from . import assessment_selectors as selectors
+from . import assessment_services as services
+from .assessment_forms import AssessmentForm
+from .models import Assessment, AssessmentStatus, Initiative
+from .permissions import can_assess, can_view_initiative
+
+# Cells starting with one of these would run as a formula in a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible_initiative(request: HttpRequest, municipality: str, pk: int) -> Initiative:
+    municipality_obj = municipality_by_slug(municipality)
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("municipality"), pk=pk, municipality=municipality_obj
+    )
+    if not can_view_initiative(request.user, initiative):
+        raise Http404
+    return initiative
+
+
+def _assessable_initiative(request: HttpRequest, municipality: str, pk: int) -> Initiative:
+    """The initiative, if the user may assess it; callers handle anonymous users first."""
+    initiative = _visible_initiative(request, municipality, pk)
+    if not can_assess(request.user, initiative.municipality):
+        raise PermissionDenied
+    return initiative
+
+
+def _assessment_of(request: HttpRequest, initiative: Initiative, assessment_pk: int) -> Assessment:
+    return get_object_or_404(
+        selectors.visible_assessments(initiative, request.user).prefetch_related("ratings"),
+        pk=assessment_pk,
+    )
+
+
+def _detail_redirect(initiative: Initiative, assessment: Assessment):
+    return redirect(
+        "initiatives:assessment_detail",
+        municipality=initiative.municipality.slug,
+        pk=initiative.pk,
+        assessment_pk=assessment.pk,
+    )
+
+
+def _posted(request: HttpRequest):
+    """The posted data, even when empty, so an empty submission is validated, not ignored."""
+    return request.POST if request.method == "POST" else None
+
+
+def _context(initiative: Initiative, **extra) -> dict:
+    return {"municipality": initiative.municipality, "initiative": initiative, **extra}
+
+
+def assessment_create(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    initiative = _assessable_initiative(request, municipality, pk)
+    form = AssessmentForm(_posted(request), principles=selectors.principles_for_form(initiative))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.create_assessment(
+                actor=request.user,
+                initiative=initiative,
+                assessed_on=form.cleaned_data["assessed_on"],
+                summary=form.cleaned_data["summary"],
+                ratings=form.rating_inputs(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The assessment is saved as a draft."))
+            return _detail_redirect(initiative, assessment)
+    return render(
+        request,
+        "initiatives/assessments/form.html",
+        _context(initiative, form=form, assessment=None),
+    )
+
+
+def assessment_detail(
+    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+) -> HttpResponse:
+    initiative = _visible_initiative(request, municipality, pk)
+    detail = selectors.assessment_detail(initiative, assessment_pk, request.user)
+    if detail is None:
+        raise Http404
+    return render(
+        request,
+        "initiatives/assessments/detail.html",
+        _context(
+            initiative,
+            detail=detail,
+            assessment=detail.assessment,
+            can_assess=can_assess(request.user, initiative.municipality),
+        ),
+    )
+
+
+def assessment_edit(
+    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    initiative = _assessable_initiative(request, municipality, pk)
+    assessment = _assessment_of(request, initiative, assessment_pk)
+    if assessment.status != AssessmentStatus.DRAFT:
+        messages.error(request, _("This assessment is final and can no longer be changed."))
+        return _detail_redirect(initiative, assessment)
+    form = AssessmentForm(
+        _posted(request),
+        principles=selectors.principles_for_form(initiative, assessment),
+        assessment=assessment,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_assessment(
+                actor=request.user,
+                assessment=assessment,
+                assessed_on=form.cleaned_data["assessed_on"],
+                summary=form.cleaned_data["summary"],
+                ratings=form.rating_inputs(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft assessment is saved."))
+            return _detail_redirect(initiative, assessment)
+    return render(
+        request,
+        "initiatives/assessments/form.html",
+        _context(initiative, form=form, assessment=assessment),
+    )
+
+
+@require_POST
+def assessment_finalise(
+    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    initiative = _assessable_initiative(request, municipality, pk)
+    assessment = _assessment_of(request, initiative, assessment_pk)
+    try:
+        services.finalise_assessment(actor=request.user, assessment=assessment)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The assessment is final. It can no longer be changed."))
+    return _detail_redirect(initiative, assessment)
+
+
+def assessment_delete(
+    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    initiative = _assessable_initiative(request, municipality, pk)
+    assessment = _assessment_of(request, initiative, assessment_pk)
+    if assessment.status != AssessmentStatus.DRAFT:
+        messages.error(request, _("Final assessments are kept and cannot be deleted."))
+        return _detail_redirect(initiative, assessment)
+    if request.method == "POST":
+        services.delete_draft_assessment(actor=request.user, assessment=assessment)
+        messages.success(request, _("The draft assessment is deleted."))
+        return redirect(
+            "initiatives:detail", municipality=initiative.municipality.slug, pk=initiative.pk
+        )
+    return render(
+        request,
+        "initiatives/assessments/confirm_delete.html",
+        _context(initiative, assessment=assessment),
+    )
+
+
+# --- CSV export -------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object that hands back what is written, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _neutralised(cell):
+    """Text a spreadsheet would read as a formula gets a leading quote, so it stays text."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def _csv_lines(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A byte-order mark lets spreadsheet programs recognise UTF-8 (æ, ø, å).
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_neutralised(cell) for cell in row])
+
+
+def csv_response(filename: str, rows: Iterable[tuple]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        _csv_lines(selectors.export_header(), rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def assessment_export(request: HttpRequest, municipality: str, pk: int) -> StreamingHttpResponse:
+    initiative = _visible_initiative(request, municipality, pk)
+    assessments = selectors.initiative_export_assessments(initiative, request.user)
+    return csv_response(
+        f"{initiative.municipality.slug}-initiative-{initiative.pk}-assessments.csv",
+        selectors.export_rows(assessments),
+    )
