@@ -28,3 +28,25 @@ def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/m/no-such-place/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_trail_shows_readable_labels_and_values(client, editor, municipality):
+    from roadmap.core import audit
+    from tests.factories import InitiativeFactory
+
+    initiative = InitiativeFactory(municipality=municipality, visibility="internal")
+    audit.record(
+        actor=editor,
+        action="update",
+        obj=initiative,
+        municipality=municipality,
+        changes={"action_areas": [[], ["Inclusion", "Leadership"]], "budget": [None, "1000.00"]},
+    )
+    client.force_login(editor)
+    url = reverse(
+        "initiatives:detail", kwargs={"municipality": municipality.slug, "pk": initiative.pk}
+    )
+    body = client.get(url).content.decode()
+    assert "Action areas</strong>: — → Inclusion, Leadership" in body
+    assert "Budget</strong>: — → 1000.00" in body

@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.http import urlencode
 
 register = template.Library()
@@ -11,3 +12,23 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def field_label(event, field_name: str) -> str:
+    """The readable label of a field named in an audit event's changes."""
+    model = event.content_type.model_class()
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return field_name
+
+
+@register.filter
+def change_value(value) -> str:
+    """An audit value as text: lists joined, empty values as a dash."""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(item) for item in value)
+    if value is None or value == "":
+        return "—"
+    return str(value)
