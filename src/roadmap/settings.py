@@ -34,7 +34,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +47,8 @@ INSTALLED_APPS = [
     "roadmap.municipalities",
     "roadmap.framework",
     "roadmap.initiatives",
+    # After our apps, so our registration/ templates win over the admin's.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
