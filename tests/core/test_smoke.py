@@ -50,3 +50,17 @@ def test_audit_trail_shows_readable_labels_and_values(client, editor, municipali
     body = client.get(url).content.decode()
     assert "Action areas</strong>: — → Inclusion, Leadership" in body
     assert "Budget</strong>: — → 1000.00" in body
+
+
+@pytest.mark.django_db
+def test_posts_without_a_csrf_token_are_refused(editor, municipality):
+    from django.test import Client
+
+    from roadmap.initiatives.models import Initiative
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    url = reverse("initiatives:create", kwargs={"municipality": municipality.slug})
+    response = client.post(url, {"title": "Forged", "summary": "No token"})
+    assert response.status_code == 403
+    assert not Initiative.objects.filter(title="Forged").exists()
