@@ -41,7 +41,11 @@ def test_audit_trail_shows_readable_labels_and_values(client, editor, municipali
         action="update",
         obj=initiative,
         municipality=municipality,
-        changes={"action_areas": [[], ["Inclusion", "Leadership"]], "budget": [None, "1000.00"]},
+        changes={
+            "action_areas": [[], ["Inclusion", "Leadership"]],
+            "budget": [None, "1000.00"],
+            "status": ["idea", "operation"],
+        },
     )
     client.force_login(editor)
     url = reverse(
@@ -50,6 +54,7 @@ def test_audit_trail_shows_readable_labels_and_values(client, editor, municipali
     body = client.get(url).content.decode()
     assert "Action areas</strong>: — → Inclusion, Leadership" in body
     assert "Budget</strong>: — → 1000.00" in body
+    assert "Lifecycle status</strong>: Idea → In operation" in body
 
 
 @pytest.mark.django_db

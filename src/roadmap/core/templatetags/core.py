@@ -14,19 +14,26 @@ def query_with(context, **changes) -> str:
     return urlencode(sorted(params.lists()), doseq=True)
 
 
+def _audited_field(event, field_name: str):
+    try:
+        return event.content_type.model_class()._meta.get_field(field_name)
+    except (AttributeError, FieldDoesNotExist):
+        return None
+
+
 @register.filter
 def field_label(event, field_name: str) -> str:
     """The readable label of a field named in an audit event's changes."""
-    model = event.content_type.model_class()
-    try:
-        return str(model._meta.get_field(field_name).verbose_name)
-    except (AttributeError, FieldDoesNotExist):
-        return field_name
+    field = _audited_field(event, field_name)
+    return str(field.verbose_name) if field is not None else field_name
 
 
-@register.filter
-def change_value(value) -> str:
-    """An audit value as text: lists joined, empty values as a dash."""
+@register.simple_tag
+def audit_value(event, field_name: str, value) -> str:
+    """An audit value as text: choices by their label, lists joined, empty values as a dash."""
+    field = _audited_field(event, field_name)
+    if field is not None and field.choices and not isinstance(value, list | tuple):
+        value = dict(field.flatchoices).get(value, value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
     if value is None or value == "":
