@@ -102,7 +102,8 @@ def test_language_choice_changes_the_interface_and_is_remembered(
     expect(html).to_have_attribute("lang", "nb")
     expect(page).to_have_url(re.compile(r"/m/fjordvik/$"))  # back where the switch was made
     expect(page.locator("#language-select")).to_have_value("nb")
-    # The Norwegian UI catalogue is written later; then also assert a translated nav string here.
+    main_nav = page.get_by_role("navigation", name="Hovedmeny")
+    expect(main_nav.get_by_role("link", name="Veikartet")).to_be_visible()
 
     page.goto(live_server.url + reverse("framework:overview"))
     expect(html).to_have_attribute("lang", "nb")
