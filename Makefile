@@ -62,3 +62,11 @@ messages: install
 
 migrations: install
 	$(PYTHON) manage.py makemigrations
+
+# Benchmarks are run on purpose, never by `make test` (docs/performance.md). The large
+# database is generated once; delete it (or run benchmarks/generate.py --force) to rebuild.
+BENCH_DATABASE ?= var/bench.sqlite3
+BENCH_ARGS ?=
+bench: install
+	test -f $(BENCH_DATABASE) || $(PYTHON) benchmarks/generate.py --database $(BENCH_DATABASE)
+	$(PYTHON) benchmarks/load.py --database $(BENCH_DATABASE) $(BENCH_ARGS)

@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from roadmap.core.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_SLUG
 from roadmap.municipalities.models import Municipality
 
 
@@ -12,14 +13,11 @@ class Command(BaseCommand):
             self.stdout.write("Municipalities exist already; demo data left as it is.")
         else:
             call_command("build_demo", verbosity=options["verbosity"])
-        from roadmap.core.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_SLUG
-
         self.stdout.write(
             self.style.SUCCESS(
-                "\nThe platform is ready at http://127.0.0.1:8000/m/{slug}/\n"
-                "Sign in as the demo administrator: username '{user}', password '{password}'\n"
-                "(also a platform administrator: http://127.0.0.1:8000/admin/)\n".format(
-                    slug=DEMO_SLUG, user=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD
-                )
+                f"\nThe platform is ready at http://127.0.0.1:8000/m/{DEMO_SLUG}/\n"
+                f"Sign in as the demo administrator: username '{DEMO_ADMIN_USERNAME}', "
+                f"password '{DEMO_ADMIN_PASSWORD}'\n"
+                "(also a platform administrator: http://127.0.0.1:8000/admin/)\n"
             )
         )

@@ -1,0 +1,18 @@
+"""Settings for benchmark runs: production settings against the benchmark database, plus a
+URLconf with a trivial view that gives the floor every page is compared with."""
+
+import os
+from pathlib import Path
+
+BENCH_DATABASE = Path(
+    os.environ.get(
+        "BENCH_DATABASE", Path(__file__).resolve().parent.parent / "var" / "bench.sqlite3"
+    )
+)
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-used-anywhere-else")
+os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DATABASE.resolve()}"
+
+from roadmap.settings import *  # noqa: E402,F403
+
+DEBUG = False
+ROOT_URLCONF = "benchmarks.bench_urls"

@@ -1,0 +1,22 @@
+from django.core.management import BaseCommand, CommandError
+
+from roadmap.core.demo import DEMO_SLUG, DemoExistsError, build_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo municipalities (Fjordvik and its neighbour) with a full portfolio."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo municipalities and demo accounts first, then rebuild them.",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            build_demo(reset=options["reset"])
+        except DemoExistsError as error:
+            raise CommandError(str(error)) from error
+        if options["verbosity"] > 1:
+            self.stdout.write(f"Built the demo municipality '{DEMO_SLUG}'.")
