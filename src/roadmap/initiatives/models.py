@@ -98,6 +98,10 @@ class Initiative(TimeStampedModel):
         indexes = [
             models.Index(fields=["municipality", "-updated_at"]),
             models.Index(fields=["municipality", "status"]),
+            # Public initiatives of one municipality; both equality columns first, so SQLite picks
+            # it over the network-wide index below even without planner statistics.
+            models.Index(fields=["municipality", "visibility", "-updated_at"]),
+            # Public initiatives across the network, newest first (principle pages).
             models.Index(fields=["visibility", "-updated_at"]),
         ]
         constraints = [
@@ -195,7 +199,7 @@ class BarrierEncounter(TimeStampedModel):
     )
     barrier = models.ForeignKey(
         "framework.Barrier",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="encounters",
@@ -211,7 +215,7 @@ class BarrierEncounter(TimeStampedModel):
         ordering = ["status", "id"]
         verbose_name = _("barrier met")
         verbose_name_plural = _("barriers met")
-        indexes = [models.Index(fields=["status", "initiative"])]
+        indexes = [models.Index(fields=["initiative", "status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(barrier__isnull=False) | ~Q(description=""),
@@ -294,8 +298,10 @@ class Assessment(TimeStampedModel):
 
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    # RESTRICT: a principle with ratings cannot be deleted on its own, but deleting a whole
+    # municipality (its local principles and its assessments together) still works.
     principle = models.ForeignKey(
-        "framework.Principle", on_delete=models.PROTECT, related_name="ratings"
+        "framework.Principle", on_delete=models.RESTRICT, related_name="ratings"
     )
     level = models.PositiveSmallIntegerField(_("level"))
     evidence = models.TextField(_("evidence"), blank=True)

@@ -109,7 +109,12 @@ def _principle_levels(municipality, member: bool) -> list[PrincipleLevels]:
         assessment__is_latest=True,  # only final assessments can be the latest
     )
     if not member:
-        ratings = ratings.filter(assessment__initiative__visibility=Visibility.PUBLIC)
+        # Naming the municipality on the initiative too lets the planner use the
+        # (municipality, visibility) index instead of scanning every public initiative.
+        ratings = ratings.filter(
+            assessment__initiative__municipality=municipality,
+            assessment__initiative__visibility=Visibility.PUBLIC,
+        )
     counts = {
         (principle, level): count
         for principle, level, count in ratings.order_by()

@@ -25,14 +25,18 @@ def _audited_field(event, field_name: str):
 def field_label(event, field_name: str) -> str:
     """The readable label of a field named in an audit event's changes."""
     field = _audited_field(event, field_name)
-    return str(field.verbose_name) if field is not None else field_name
+    if field is None:
+        return field_name
+    if field.auto_created and not field.concrete:  # a reverse relation, e.g. guiding questions
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
 
 
 @register.simple_tag
 def audit_value(event, field_name: str, value) -> str:
     """An audit value as text: choices by their label, lists joined, empty values as a dash."""
     field = _audited_field(event, field_name)
-    if field is not None and field.choices and not isinstance(value, list | tuple):
+    if getattr(field, "choices", None) and not isinstance(value, list | tuple):
         value = dict(field.flatchoices).get(value, value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
