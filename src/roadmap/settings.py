@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "roadmap.municipalities",
     "roadmap.framework",
     "roadmap.initiatives",
+    "roadmap.participation",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
 ]

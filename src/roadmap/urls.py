@@ -11,6 +11,7 @@ urlpatterns = [
     path("m/<slug:municipality>/", include("roadmap.municipalities.urls")),
     path("m/<slug:municipality>/initiatives/", include("roadmap.initiatives.urls")),
     path("m/<slug:municipality>/framework/", include("roadmap.framework.municipal_urls")),
+    path("m/<slug:municipality>/processes/", include("roadmap.participation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,18 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail address"))
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
+
+    class NotificationFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        NONE = "none", _("No e-mail")
+
+    notification_frequency = models.CharField(
+        _("e-mail notifications"),
+        max_length=10,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
     language = models.CharField(
         _("preferred language"), max_length=8, blank=True, choices=settings.ALL_LANGUAGES
     )
