@@ -168,3 +168,16 @@ def test_unknown_language_is_ignored(client):
 def test_anonymous_language_switch_uses_cookie(client):
     client.post(reverse("set_language"), {"language": "nb", "next": "/"})
     assert 'lang="nb"' in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_notification_frequency_is_chosen_on_the_profile(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"display_name": "", "email": user.email, "language": "", "notification_frequency": "daily"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.notification_frequency == "daily"

@@ -76,7 +76,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "language")
+        fields = ("display_name", "email", "language", "notification_frequency")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
