@@ -13,3 +13,5 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests never read collected files; a separate folder keeps a concurrent collectstatic out of them.
+STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405

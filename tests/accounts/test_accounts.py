@@ -176,7 +176,12 @@ def test_notification_frequency_is_chosen_on_the_profile(client):
     client.force_login(user)
     response = client.post(
         reverse("accounts:profile"),
-        {"display_name": "", "email": user.email, "language": "", "notification_frequency": "daily"},
+        {
+            "display_name": "",
+            "email": user.email,
+            "language": "",
+            "notification_frequency": "daily",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import privacy_views, views
 from .forms import RateLimitedAuthenticationForm
 
 app_name = "accounts"
@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("data/export/", privacy_views.export_data, name="export_data"),
+    path("delete/", privacy_views.delete, name="delete"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

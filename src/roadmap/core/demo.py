@@ -44,6 +44,7 @@ from roadmap.initiatives.models import (
     Visibility,
 )
 from roadmap.municipalities.models import District, Membership, Municipality, Role
+from roadmap.participation.demo import build_participation_demo
 
 DEMO_SLUG = "fjordvik"
 NEIGHBOUR_SLUG = "solbacka"
@@ -1161,6 +1162,7 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
     solbacka = builder.build_municipality(SOLBACKA)
     builder.build_portfolio(solbacka, SOLBACKA)
     builder.record_audit_trail(fjordvik)
+    build_participation_demo(municipality=fjordvik, today=builder.today, password=builder.password)
     return fjordvik
 
 

@@ -20,6 +20,7 @@ from roadmap.core.audit import events_for
 from roadmap.core.pagination import paginate
 from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
+from roadmap.participation.answer_services import source_proposals_of
 
 from . import permissions, selectors, services
 from .assessment_selectors import assessment_panel
@@ -98,6 +99,7 @@ def initiative_detail(request, municipality: str, pk: int):
             "is_member": is_member,
             "can_edit": permissions.can_edit_initiatives(request.user, municipality),
             "assessment_panel": assessment_panel(initiative, request.user),
+            "source_proposals": source_proposals_of(initiative),
             "audit_events": events_for(initiative)[:AUDIT_EVENTS_SHOWN] if is_member else None,
         },
     )

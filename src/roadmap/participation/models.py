@@ -226,7 +226,9 @@ class Contribution(TimeStampedModel):
 
 class Proposal(Contribution):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="proposals")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="proposals")
+    # RESTRICT, not PROTECT: a phase with proposals can't be deleted alone, but deleting the
+    # process (or municipality) takes both.
+    phase = models.ForeignKey(Phase, on_delete=models.RESTRICT, related_name="proposals")
     title = models.CharField(_("title"), max_length=200)
     action_area = models.ForeignKey(
         "framework.ActionArea",
@@ -333,6 +335,9 @@ class Support(models.Model):
         ]
         indexes = [models.Index(fields=["user", "proposal"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.proposal}"
+
 
 class Flag(TimeStampedModel):
     """A signed-in user's report of a proposal or comment, for the moderators' queue."""
@@ -360,6 +365,9 @@ class Flag(TimeStampedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.reason[:80]
+
 
 class Block(TimeStampedModel):
     """A user blocked from taking part in a municipality's processes."""
@@ -379,6 +387,9 @@ class Block(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "user"], name="block_unique_user")
         ]
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class Notification(models.Model):
@@ -401,3 +412,6 @@ class Notification(models.Model):
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["emailed_at", "user"]),
         ]
+
+    def __str__(self) -> str:
+        return self.message[:80]
