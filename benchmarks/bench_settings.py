@@ -10,7 +10,10 @@ BENCH_DATABASE = Path(
     )
 )
 os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-used-anywhere-else")
-os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DATABASE.resolve()}"
+# BENCH_DATABASE_URL (e.g. postgres://...) replaces the SQLite file for runs on another database.
+os.environ["DATABASE_URL"] = (
+    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{BENCH_DATABASE.resolve()}"
+)
 
 from roadmap.settings import *  # noqa: E402,F403
 

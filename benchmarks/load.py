@@ -276,30 +276,40 @@ def stop_server(server: subprocess.Popen) -> None:
 # Load --------------------------------------------------------------------------------------
 
 
-def run_locust(args, endpoint: Endpoint) -> Result:
+def run_locust(
+    args,
+    endpoint: Endpoint,
+    *,
+    locustfile: str = "locustfile.py",
+    row_name: str = "page",
+    environment: dict[str, str] | None = None,
+) -> Result:
+    """One bounded locust run; another locustfile (in benchmarks/) may name its requests
+    differently and take its own settings from `environment`."""
     with tempfile.TemporaryDirectory() as directory:
         prefix = Path(directory) / "run"
         command = [
-            sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+            sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / locustfile),
             "--headless", "--only-summary", "--loglevel", "ERROR",
             "--users", str(args.users), "--spawn-rate", str(args.users),
             "--run-time", f"{args.seconds}s", "--host", f"http://{HOST}:{args.port}",
             "--csv", str(prefix),
         ]  # fmt: skip
-        environment = {
+        settings = {
             **os.environ,
             "BENCH_PATH": endpoint.path,
             "BENCH_COOKIE": endpoint.cookie,
             "BENCH_MAX": str(args.max_requests),
+            **(environment or {}),
         }
         finished = subprocess.run(  # noqa: S603 (fixed command, local host only)
-            command, env=environment, capture_output=True, text=True, check=False, cwd=ROOT
+            command, env=settings, capture_output=True, text=True, check=False, cwd=ROOT
         )
         stats = Path(f"{prefix}_stats.csv")
         if not stats.exists():
             raise RuntimeError(f"locust failed for {endpoint.path}:\n{finished.stderr[-2000:]}")
         with stats.open(newline="") as handle:
-            row = next(row for row in csv.DictReader(handle) if row["Name"] == "page")
+            row = next(row for row in csv.DictReader(handle) if row["Name"] == row_name)
     return Result(
         endpoint=endpoint,
         requests=int(row["Request Count"]),
