@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench
+.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation
 
 install: .venv/.synced node_modules/.installed
 
@@ -70,3 +70,10 @@ BENCH_ARGS ?=
 bench: install
 	test -f $(BENCH_DATABASE) || $(PYTHON) benchmarks/generate.py --database $(BENCH_DATABASE)
 	$(PYTHON) benchmarks/load.py --database $(BENCH_DATABASE) $(BENCH_ARGS)
+
+# Participation at capital-city scale (500,000 users, 3,000,000 supports); see docs/performance.md.
+BENCH_PARTICIPATION_DATABASE ?= var/bench-participation.sqlite3
+bench-participation: install
+	test -f $(BENCH_PARTICIPATION_DATABASE) || $(PYTHON) benchmarks/generate_participation.py --database $(BENCH_PARTICIPATION_DATABASE)
+	$(PYTHON) benchmarks/participation_load.py --database $(BENCH_PARTICIPATION_DATABASE) $(BENCH_ARGS)
+	$(PYTHON) benchmarks/support_hammer.py --database $(BENCH_PARTICIPATION_DATABASE)
