@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from roadmap.accounts.models import User
 
@@ -87,9 +88,11 @@ def _single_email(notification: Notification) -> mail.EmailMessage:
 
 def _digest_email(user: User, notifications: list[Notification]) -> mail.EmailMessage:
     with translation.override(_language_of(user)):
-        subject = _("Your daily summary: %(count)d new notifications") % {
-            "count": len(notifications)
-        }
+        subject = ngettext(
+            "Your daily summary: %(count)d new notification",
+            "Your daily summary: %(count)d new notifications",
+            len(notifications),
+        ) % {"count": len(notifications)}
         lines = [f"- {notification.message}" for notification in notifications]
         lines.append("")
         lines.append(_("You get this e-mail because you chose a daily summary."))
