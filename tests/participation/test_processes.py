@@ -140,7 +140,9 @@ def test_process_page_shows_statement_timeline_and_banner(client, municipality, 
     assert 'aria-current="step"' in content
     assert "Current phase: Voting" in content
     assert "Support proposals: only residents confirmed by the municipality" in content
-    assert "Make proposals: nobody" in content
+    banner_start = content.index('id="phase-banner-heading"')
+    banner = content[banner_start : content.index("</section>", banner_start)]
+    assert "Make proposals" not in banner, "actions open to nobody are not listed"
     assert "Sign in to take part." in content
     assert (
         reverse("initiatives:detail", kwargs={"municipality": "fjordvik", "pk": initiative.pk})
@@ -276,6 +278,8 @@ def _phase_data(start, end, **overrides):
         "propose": "anyone",
         "comment": "verified",
         "support": "nobody",
+        "post_notes": "nobody",
+        "vote": "nobody",
         **overrides,
     }
 

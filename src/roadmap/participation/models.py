@@ -97,6 +97,28 @@ class Phase(models.Model):
     support = models.CharField(
         _("who may support"), max_length=10, choices=Audience.choices, default=Audience.NOBODY
     )
+    post_notes = models.CharField(
+        _("who may post workshop notes"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.NOBODY,
+    )
+    vote = models.CharField(
+        _("who may vote on statements"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.NOBODY,
+    )
+    anonymous_notes = models.BooleanField(
+        _("workshop notes are anonymous"),
+        default=False,
+        help_text=_("Notes are shown without the name of the person who wrote them."),
+    )
+    hold_statements = models.BooleanField(
+        _("hold new statements for moderation"),
+        default=False,
+        help_text=_("New opinion-map statements are shown only after a moderator approves them."),
+    )
 
     class Meta:
         ordering = ["order", "starts_at", "id"]
@@ -109,7 +131,9 @@ class Phase(models.Model):
             models.CheckConstraint(
                 condition=Q(propose__in=Audience.values)
                 & Q(comment__in=Audience.values)
-                & Q(support__in=Audience.values),
+                & Q(support__in=Audience.values)
+                & Q(post_notes__in=Audience.values)
+                & Q(vote__in=Audience.values),
                 name="phase_audiences_valid",
             ),
         ]

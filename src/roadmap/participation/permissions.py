@@ -11,7 +11,8 @@ from roadmap.municipalities.permissions import has_role, is_member
 
 from .models import Audience, Block, Phase, Process, ResidentVerification
 
-ACTIONS = ("propose", "comment", "support")
+# In an opinion-map phase, "propose" is submitting statements; "vote" is voting on them.
+ACTIONS = ("propose", "comment", "support", "post_notes", "vote")
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,10 @@ class PhaseForm(forms.ModelForm):
             "propose",
             "comment",
             "support",
+            "post_notes",
+            "anonymous_notes",
+            "vote",
+            "hold_statements",
         ]
         widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
 

@@ -58,6 +58,8 @@ ACTION_LABELS = {
     "propose": _("Make proposals"),
     "comment": _("Comment"),
     "support": _("Support proposals"),
+    "post_notes": _("Post workshop notes"),
+    "vote": _("Vote on statements"),
 }
 AUDIENCE_WORDS = {
     Audience.NOBODY: _("nobody"),
@@ -75,6 +77,11 @@ class PhaseEntry:
     open_to: list[tuple[str, str]]  # (action, who may take it), in plain words
 
 
+def _open_actions(phase: Phase) -> list[str]:
+    """The actions this phase opens to someone; the others are not worth a line each."""
+    return [action for action in ACTIONS if getattr(phase, action) != Audience.NOBODY]
+
+
 def phase_timeline(process: Process) -> list[PhaseEntry]:
     """The process's phases in order, from its prefetched phases (no further queries)."""
     now = timezone.now()
@@ -88,7 +95,7 @@ def phase_timeline(process: Process) -> list[PhaseEntry]:
             state = "future"
         open_to = [
             (str(ACTION_LABELS[action]), str(AUDIENCE_WORDS[getattr(phase, action)]))
-            for action in ACTIONS
+            for action in _open_actions(phase)
         ]
         entries.append(PhaseEntry(phase=phase, state=state, open_to=open_to))
     return entries
@@ -109,7 +116,8 @@ def phase_banner(process: Process, user) -> PhaseBanner:
     return PhaseBanner(
         phase=phase,
         decisions=[
-            (str(ACTION_LABELS[action]), action_decision(user, phase, action)) for action in ACTIONS
+            (str(ACTION_LABELS[action]), action_decision(user, phase, action))
+            for action in _open_actions(phase)
         ],
     )
 

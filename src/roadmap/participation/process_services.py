@@ -27,6 +27,10 @@ PHASE_FIELDS = (
     "propose",
     "comment",
     "support",
+    "post_notes",
+    "anonymous_notes",
+    "vote",
+    "hold_statements",
 )
 
 
