@@ -299,6 +299,10 @@ class City:
             self.indexes_built_afterwards(Comment),
         ):
             self.comments(comment_counts)
+        with self.timed("inclusion figures (the process page's stored counts)"):
+            from roadmap.participation.activity_services import rebuild_process_activity
+
+            rebuild_process_activity()
         with self.timed("checks and planner statistics"):
             self.finish()
         return self.counts

@@ -6,9 +6,16 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection
+from django.db.models import Sum
 
 from roadmap.participation import proposal_services
-from roadmap.participation.models import Proposal, Support, Visibility
+from roadmap.participation.models import (
+    ProcessActivity,
+    ProcessParticipant,
+    Proposal,
+    Support,
+    Visibility,
+)
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.participation.factories import PhaseFactory, ProcessFactory, ProposalFactory
 from tests.participation.test_proposals import (
@@ -191,3 +198,7 @@ def test_concurrent_supports_keep_the_count_equal_to_the_rows():
     assert errors == []
     assert Support.objects.filter(proposal=proposal).count() == len(users)
     assert stored_count(proposal) == len(users)
+    # The inclusion counts were raised once per support too, though all met on one row at once.
+    activity = ProcessActivity.objects.filter(process=proposal.process)
+    assert activity.aggregate(total=Sum("supports"))["total"] == len(users)
+    assert ProcessParticipant.objects.filter(process=proposal.process).count() == len(users)

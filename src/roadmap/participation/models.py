@@ -439,3 +439,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:80]
+
+
+class ProcessParticipant(models.Model):
+    """That a user took part in a process, and when first: the figures count each person once.
+
+    Any contribution counts (proposal, comment or support, whatever moderators decide later);
+    the row is written in the same transaction as the user's first contribution.
+    """
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "user"], name="process_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.process_id} since {self.first_day}"
+
+
+class ProcessActivity(models.Model):
+    """Counts of a process's published contributions per local day and district.
+
+    The process page draws its inclusion figures from these few rows instead of counting
+    millions of contributions per request. Every write that adds, removes, hides or restores a
+    contribution moves them in its own transaction; `rebuild_process_activity` recounts them.
+    `district_key` is the district's id, or 0 for people without a known district (a nullable
+    column would let two "unknown" rows slip past the unique constraint).
+    """
+
+    UNKNOWN_DISTRICT = 0
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="activity")
+    day = models.DateField()
+    district_key = models.PositiveIntegerField(default=UNKNOWN_DISTRICT)
+    participants = models.IntegerField(default=0)
+    proposals = models.IntegerField(default=0)
+    comments = models.IntegerField(default=0)
+    supports = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "day", "district_key"], name="process_activity_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} {self.day} district {self.district_key}"

@@ -18,6 +18,7 @@ from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.municipalities.models import Municipality
 
+from . import activity_services
 from .models import Block, Comment, Flag, Proposal, Visibility
 
 Item = Proposal | Comment
@@ -63,10 +64,12 @@ def _recount_comments(item: Item) -> None:
 def _set_visibility(*, actor, item: Item, visibility: str, reason: str = "") -> Item:
     item = _locked(item)
     before = audit.snapshot(item, MODERATION_FIELDS)
+    was_published = item.visibility == Visibility.PUBLISHED
     item.visibility = visibility
     item.moderation_reason = reason
     item.save(update_fields=[*MODERATION_FIELDS, "updated_at"])
     _recount_comments(item)
+    activity_services.record_visibility_change(item=item, was_published=was_published)
     audit.record(
         actor=actor,
         action="update",

@@ -5,20 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
-    Count,
-    DateTimeField,
-    Max,
-    Min,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
+    Sum,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,14 +20,11 @@ from roadmap.municipalities.permissions import is_member
 
 from .models import (
     Audience,
-    Comment,
     Organisation,
     Phase,
     Process,
-    Proposal,
+    ProcessActivity,
     ResidentVerification,
-    Support,
-    Visibility,
 )
 from .permissions import ACTIONS, Decision, action_decision
 
@@ -184,9 +172,6 @@ def organisations_of(user, municipality) -> QuerySet[Organisation]:
 
 SUPPRESSION_THRESHOLD = 5
 MAX_BUCKETS = 30
-# Stands in for "no contribution" so Least/Greatest can compare times on every database.
-FAR_FUTURE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
-FAR_PAST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MEASURES = (
     ("participants", _("Participants")),
     ("proposals", _("Proposals")),
@@ -208,59 +193,21 @@ def shown_count(count: int) -> str:
     return str(count)
 
 
-def _published_contributions(process: Process) -> dict[str, QuerySet]:
-    """Only published contributions on published proposals count, with their participant."""
-    published = Visibility.PUBLISHED
-    return {
-        "proposals": Proposal.objects.filter(process=process, visibility=published),
-        "comments": Comment.objects.filter(
-            proposal__process=process, proposal__visibility=published, visibility=published
-        ),
-        "supports": Support.objects.filter(
-            proposal__process=process, proposal__visibility=published
-        ),
-    }
-
-
-PARTICIPANT_FIELD = {"proposals": "author", "comments": "author", "supports": "user"}
-
-
-def _participants(contributions: dict[str, QuerySet]) -> QuerySet:
-    """Users who took part, each with the times of their first and latest contribution."""
-
-    def edge(name: str, ordering: str, fallback: datetime.datetime):
-        times = (
-            contributions[name]
-            .filter(**{PARTICIPANT_FIELD[name]: OuterRef("pk")})
-            .order_by(ordering)
-            .values("created_at")[:1]
-        )
-        return Coalesce(Subquery(times), Value(fallback, output_field=DateTimeField()))
-
-    took_part = Q()
-    for name, queryset in contributions.items():
-        took_part |= Q(pk__in=queryset.values(PARTICIPANT_FIELD[name]))
-    return (
-        get_user_model()
-        .objects.filter(took_part)
-        .annotate(
-            first_at=Least(*(edge(name, "created_at", FAR_FUTURE) for name in contributions)),
-            last_at=Greatest(*(edge(name, "-created_at", FAR_PAST) for name in contributions)),
-        )
-        .order_by()
-    )
-
-
-def _bucket_kind(first: datetime.datetime, last: datetime.datetime) -> str:
+def _bucket_kind(first: datetime.date, last: datetime.date) -> str:
     weeks = (last - first).days // 7 + 2  # the partial weeks at both ends count too
     return "week" if weeks <= MAX_BUCKETS else "month"
 
 
-def _bucket_starts(kind: str, first: datetime.datetime, last: datetime.datetime) -> list:
-    """Every week or month from the first to the last contribution, gaps included."""
-    first, last = timezone.localtime(first).date(), timezone.localtime(last).date()
+def _bucket_of(kind: str, day: datetime.date) -> datetime.date:
     if kind == "week":
-        start = first - datetime.timedelta(days=first.weekday())
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _bucket_starts(kind: str, first: datetime.date, last: datetime.date) -> list:
+    """Every week or month from the first to the last contribution, gaps included."""
+    if kind == "week":
+        start = _bucket_of(kind, first)
         return [start + datetime.timedelta(weeks=n) for n in range((last - start).days // 7 + 1)]
     months = (last.year - first.year) * 12 + last.month - first.month
     return [
@@ -269,36 +216,29 @@ def _bucket_starts(kind: str, first: datetime.datetime, last: datetime.datetime)
     ]
 
 
-def _counts_by(queryset: QuerySet, key) -> dict:
-    rows = queryset.order_by().values(key=key).annotate(count=Count("pk", distinct=True))
-    return {row["key"]: row["count"] for row in rows}
+def _activity_by(process: Process, key: str) -> dict:
+    """The process's stored counts summed per day or per district: a few hundred rows at most."""
+    sums = {name: Sum(name) for name, _label in MEASURES}
+    rows = ProcessActivity.objects.filter(process=process).values(key).annotate(**sums).order_by()
+    return {row[key]: [row[name] for name, _label in MEASURES] for row in rows}
 
 
-def _as_date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-def _figures_over_time(contributions, participants) -> Chart | None:
-    span = participants.aggregate(first=Min("first_at"), last=Max("last_at"))
-    if span["first"] is None:
+def _figures_over_time(process: Process) -> Chart | None:
+    by_day = {day: counts for day, counts in _activity_by(process, "day").items() if any(counts)}
+    if not by_day:
         return None
-    kind = _bucket_kind(span["first"], span["last"])
-    trunc = TruncWeek if kind == "week" else TruncMonth
-    counts = {"participants": _counts_by(participants, trunc("first_at"))}
-    for name, queryset in contributions.items():
-        counts[name] = _counts_by(queryset, trunc("created_at"))
-    counts = {
-        name: {_as_date(key): count for key, count in by_bucket.items()}
-        for name, by_bucket in counts.items()
-    }
-    buckets = _bucket_starts(kind, span["first"], span["last"])
+    first, last = min(by_day), max(by_day)
+    kind = _bucket_kind(first, last)
+    buckets = _bucket_starts(kind, first, last)
+    grid = {bucket: [0] * len(MEASURES) for bucket in buckets}
+    for day, counts in by_day.items():
+        row = grid[_bucket_of(kind, day)]
+        for index, count in enumerate(counts):
+            row[index] += count
     labels = [
         bucket.isoformat() if kind == "week" else bucket.strftime("%Y-%m") for bucket in buckets
     ]
     period_title = _("Week starting") if kind == "week" else _("Month")
-    grid = [[counts[name].get(bucket, 0) for name, _label in MEASURES] for bucket in buckets]
     return _figure(
         chart_id="process-figures-time",
         caption=gettext("Participation over time"),
@@ -309,28 +249,23 @@ def _figures_over_time(contributions, participants) -> Chart | None:
         % {"threshold": SUPPRESSION_THRESHOLD},
         category_title=str(period_title),
         categories=labels,
-        grid=grid,
+        grid=[grid[bucket] for bucket in buckets],
         horizontal=False,
     )
 
 
-def _figures_by_district(process, contributions, participants) -> Chart | None:
-    districts = list(process.municipality.districts.values_list("name", flat=True))
+def _figures_by_district(process: Process) -> Chart | None:
+    districts = list(process.municipality.districts.order_by("name").values_list("pk", "name"))
     if not districts:
         return None
-
-    def district_of(user_field: str):
-        return Subquery(
-            ResidentVerification.objects.filter(
-                municipality_id=process.municipality_id, user=OuterRef(user_field)
-            ).values("district__name")[:1]
-        )
-
-    counts = {"participants": _counts_by(participants, district_of("pk"))}
-    for name, queryset in contributions.items():
-        counts[name] = _counts_by(queryset, district_of(PARTICIPANT_FIELD[name]))
-    unknown = gettext("Unknown district")
-    rows = [*districts, None]
+    by_district = _activity_by(process, "district_key")
+    unknown = [0] * len(MEASURES)
+    known = {pk for pk, _name in districts}
+    # A district deleted since is counted with the unknown ones.
+    for key, counts in by_district.items():
+        if key not in known:
+            unknown = [total + count for total, count in zip(unknown, counts, strict=True)]
+    empty = [0] * len(MEASURES)
     return _figure(
         chart_id="process-figures-district",
         caption=gettext("Participation by district"),
@@ -341,8 +276,8 @@ def _figures_by_district(process, contributions, participants) -> Chart | None:
         )
         % {"threshold": SUPPRESSION_THRESHOLD},
         category_title=gettext("District"),
-        categories=[name or unknown for name in rows],
-        grid=[[counts[name].get(row, 0) for name, _label in MEASURES] for row in rows],
+        categories=[*(name for _pk, name in districts), gettext("Unknown district")],
+        grid=[*(by_district.get(pk, empty) for pk, _name in districts), unknown],
         horizontal=True,
     )
 
@@ -426,10 +361,7 @@ def _small_multiples_spec(values, categories, category_title, horizontal: bool) 
 
 
 def process_figures(process: Process) -> ProcessFigures:
-    """Inclusion figures of a process, every count aggregated in the database."""
-    contributions = _published_contributions(process)
-    participants = _participants(contributions)
+    """Inclusion figures of a process, from its stored day-and-district counts."""
     return ProcessFigures(
-        over_time=_figures_over_time(contributions, participants),
-        by_district=_figures_by_district(process, contributions, participants),
+        over_time=_figures_over_time(process), by_district=_figures_by_district(process)
     )

@@ -105,26 +105,59 @@ class CommentNode:
     replies: list[CommentNode] = field(default_factory=list)
 
 
-def comment_tree(proposal: Proposal, user) -> list[CommentNode]:
-    """The proposal's comments as a tree, read in ONE query whatever their number.
+# Threads (a top-level comment with its replies) per page: bounds the page however long the
+# discussion grows.
+THREADS_PER_PAGE = 50
 
-    Pending comments show only to their author; replies under a comment that is not shown are
-    left out with it."""
-    comments = (
-        Comment.objects.filter(proposal=proposal)
+
+def _comments_shown(proposal: Proposal, user) -> QuerySet[Comment]:
+    """Pending comments show only to their author."""
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return Comment.objects.filter(proposal=proposal).exclude(
+        Q(visibility=Visibility.PENDING) & ~Q(author_id=user_id)
+    )
+
+
+def comment_threads(proposal: Proposal, user) -> QuerySet[Comment]:
+    """The top-level comments shown to this user, oldest first: paginate these."""
+    return (
+        _comments_shown(proposal, user)
+        .filter(parent=None)
         .select_related("author", "organisation")
         .order_by("created_at", "id")
     )
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+
+
+def comment_tree(proposal: Proposal, user, threads) -> list[CommentNode]:
+    """These top-level comments with their replies as a tree, the replies read in ONE query.
+
+    Replies under a comment that is not shown are left out with it."""
     nodes: dict[int, CommentNode] = {}
     roots: list[CommentNode] = []
-    for comment in comments:
-        if comment.visibility == Visibility.PENDING and comment.author_id != user_id:
-            continue
-        node = CommentNode(comment)
-        nodes[comment.pk] = node
-        if comment.parent_id is None:
-            roots.append(node)
-        elif comment.parent_id in nodes:
-            nodes[comment.parent_id].replies.append(node)
+    for comment in threads:
+        nodes[comment.pk] = CommentNode(comment)
+        roots.append(nodes[comment.pk])
+    replies = (
+        _comments_shown(proposal, user)
+        .filter(Q(parent_id__in=list(nodes)) | Q(parent__parent_id__in=list(nodes)))
+        .select_related("author", "organisation")
+        .order_by("depth", "created_at", "id")
+    )
+    for comment in replies:
+        if comment.parent_id in nodes:
+            nodes[comment.pk] = CommentNode(comment)
+            nodes[comment.parent_id].replies.append(nodes[comment.pk])
     return roots
+
+
+def thread_page_number(comment: Comment, user) -> int:
+    """The page of `comment_threads` that shows this comment's thread."""
+    root = comment
+    while root.parent_id is not None:
+        root = root.parent
+    earlier = (
+        comment_threads(root.proposal, user)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return earlier // THREADS_PER_PAGE + 1

@@ -19,6 +19,7 @@ from roadmap.core.ratelimit import RateLimit
 from roadmap.core.text import contains_link, render_markdown
 from roadmap.municipalities.permissions import is_member
 
+from . import activity_services
 from .models import Comment, Proposal, Support, Visibility
 from .permissions import action_decision
 from .process_selectors import current_phase, organisations_of
@@ -125,6 +126,12 @@ def create_proposal(*, author, process, data: dict[str, Any]) -> Proposal:
         **_proposal_values(author, process, data),
     )
     proposal.save()
+    activity_services.record_contribution(
+        process=process,
+        user=author,
+        at=proposal.created_at,
+        measure=_measure(proposal, "proposals"),
+    )
     POSTING.hit(f"user:{author.pk}")
     _record_if_official(
         author,
@@ -153,14 +160,21 @@ def update_proposal(*, actor, proposal: Proposal, data: dict[str, Any]) -> Propo
     for name, value in _proposal_values(actor, proposal.process, data).items():
         setattr(proposal, name, value)
     proposal.body_html = render_markdown(proposal.body)
+    was_published = proposal.visibility == Visibility.PUBLISHED
     proposal.visibility = _visibility_for(actor, proposal.title, proposal.body)
     proposal.save()
+    activity_services.record_visibility_change(item=proposal, was_published=was_published)
     changes = audit.diff(before, audit.snapshot(proposal, PROPOSAL_FIELDS))
     if changes:
         _record_if_official(
             actor, proposal.process.municipality, "update", proposal, proposal, changes
         )
     return proposal
+
+
+def _measure(item: Proposal | Comment, measure: str) -> str | None:
+    """The figure a new item raises: none while it waits for approval."""
+    return measure if item.visibility == Visibility.PUBLISHED else None
 
 
 def _require_published(proposal: Proposal) -> None:
@@ -175,9 +189,12 @@ def support(*, user, proposal: Proposal) -> bool:
     _require_published(proposal)
     # get_or_create works in a savepoint, so a duplicate (a double click, a second tab) meets the
     # unique constraint there and the count below is only raised for a row really inserted.
-    _, created = Support.objects.get_or_create(proposal=proposal, user=user)
+    row, created = Support.objects.get_or_create(proposal=proposal, user=user)
     if created:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+        activity_services.record_contribution(
+            process=proposal.process, user=user, at=row.created_at, measure="supports"
+        )
     return created
 
 
@@ -185,9 +202,15 @@ def support(*, user, proposal: Proposal) -> bool:
 def withdraw_support(*, user, proposal: Proposal) -> bool:
     """Take a support back; True if there was one to take back."""
     _require(user, proposal.process, "support")
-    deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
+    supports = Support.objects.filter(proposal=proposal, user=user)
+    supported_at = supports.values_list("created_at", flat=True).first()
+    # Of two concurrent withdrawals only the one that really deletes the row counts it out.
+    deleted, _rows = supports.delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+        activity_services.record_withdrawal(
+            process=proposal.process, user=user, supported_at=supported_at
+        )
     return bool(deleted)
 
 
@@ -219,6 +242,12 @@ def add_comment(
     # comment_count counts published comments (moderation recounts it on hide/approve).
     if comment.visibility == Visibility.PUBLISHED:
         Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    activity_services.record_contribution(
+        process=proposal.process,
+        user=author,
+        at=comment.created_at,
+        measure=_measure(comment, "comments"),
+    )
     POSTING.hit(f"user:{author.pk}")
     _record_if_official(
         author,

@@ -33,7 +33,7 @@ def _process(request, municipality: str, process: str):
     return municipality, selectors.visible_process(municipality, request.user, process)
 
 
-def _detail_url(proposal, anchor: str = "") -> str:
+def _detail_url(proposal, anchor: str = "", page: int = 1) -> str:
     url = reverse(
         "participation:proposal_detail",
         kwargs={
@@ -42,6 +42,8 @@ def _detail_url(proposal, anchor: str = "") -> str:
             "pk": proposal.pk,
         },
     )
+    if page > 1:
+        url = f"{url}?page={page}"
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -192,6 +194,9 @@ def _detail_page(request, municipality, process, proposal, *, comment_form=None,
     may_reply = bool(comment_decision) and proposal.visibility == Visibility.PUBLISHED
     member = is_member(request.user, municipality)
     initiative = proposal.initiative
+    threads = paginate(
+        request, selectors.comment_threads(proposal, request.user), selectors.THREADS_PER_PAGE
+    )
     return render(
         request,
         "participation/proposal_detail.html",
@@ -199,7 +204,8 @@ def _detail_page(request, municipality, process, proposal, *, comment_form=None,
             "municipality": municipality,
             "process": process,
             "phase": phase,
-            "comments": selectors.comment_tree(proposal, request.user),
+            "comments": selectors.comment_tree(proposal, request.user, threads),
+            "page_obj": threads,
             "comment_form": comment_form,
             "comment_decision": comment_decision,
             "may_reply": may_reply,
@@ -284,4 +290,5 @@ def comment_create(request, municipality: str, process: str, pk: int):
         messages.error(request, refusal.message)
         return redirect(_detail_url(proposal, "comments"))
     _report_saved(request, comment, _("Your comment was published."))
-    return redirect(_detail_url(proposal, f"comment-{comment.pk}"))
+    page = selectors.thread_page_number(comment, request.user)
+    return redirect(_detail_url(proposal, f"comment-{comment.pk}", page=page))

@@ -1,0 +1,199 @@
+"""Keep a process's inclusion figures in step with its contributions.
+
+The figures count published contributions on published proposals per local day and district
+(`ProcessActivity`), and each participant once, on the day of their first contribution of any
+kind (`ProcessParticipant`). The proposal, comment, support and moderation services call these
+functions inside their own transactions, so the counts change together with the rows they
+count. `rebuild_process_activity` recounts everything from the rows: for data loaded in bulk
+and as the reference the tests hold the incremental counts to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.apps import apps as installed_apps
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Comment,
+    ProcessActivity,
+    ProcessParticipant,
+    Proposal,
+    ResidentVerification,
+    Visibility,
+)
+
+UNKNOWN_DISTRICT = ProcessActivity.UNKNOWN_DISTRICT
+Bucket = tuple[datetime.date, int]  # (local day, district key)
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def _district_key(municipality_id: int, user_id: int | None) -> int:
+    if user_id is None:
+        return UNKNOWN_DISTRICT
+    district_id = (
+        ResidentVerification.objects.filter(municipality_id=municipality_id, user_id=user_id)
+        .values_list("district_id", flat=True)
+        .first()
+    )
+    return district_id or UNKNOWN_DISTRICT
+
+
+def _add(process_id: int, bucket: Bucket, deltas: dict[str, int]) -> None:
+    """Move one day-and-district row by `deltas`, creating the row on first use."""
+    day, district_key = bucket
+    rows = ProcessActivity.objects.filter(process_id=process_id, day=day, district_key=district_key)
+    changes = {name: F(name) + delta for name, delta in deltas.items()}
+    if rows.update(**changes):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first writer may win the insert
+            ProcessActivity.objects.create(
+                process_id=process_id, day=day, district_key=district_key, **deltas
+            )
+    except IntegrityError:
+        rows.update(**changes)
+
+
+def record_contribution(*, process, user, at: datetime.datetime, measure: str | None) -> None:
+    """`user` contributed to `process` at `at`. `measure` names the count it raises
+    ("proposals", "comments" or "supports"), or None while it waits for approval."""
+    bucket = (_local_day(at), _district_key(process.municipality_id, user.pk))
+    deltas = {measure: 1} if measure else {}
+    _participant, first_time = ProcessParticipant.objects.get_or_create(
+        process_id=process.pk, user=user, defaults={"first_day": bucket[0]}
+    )
+    if first_time:
+        deltas["participants"] = 1
+    if deltas:
+        _add(process.pk, bucket, deltas)
+
+
+def record_withdrawal(*, process, user, supported_at: datetime.datetime) -> None:
+    """A support given at `supported_at` was taken back (the participant still took part)."""
+    bucket = (_local_day(supported_at), _district_key(process.municipality_id, user.pk))
+    _add(process.pk, bucket, {"supports": -1})
+
+
+def record_visibility_change(*, item: Proposal | Comment, was_published: bool) -> None:
+    """Count an item in or out after moderation or an edit changed whether it is published.
+
+    A proposal takes its published comments and its supports with it, as the figures count
+    only what stands on published proposals."""
+    now_published = item.visibility == Visibility.PUBLISHED
+    if now_published == was_published:
+        return
+    if isinstance(item, Comment):
+        proposal = item.proposal
+        if proposal.visibility != Visibility.PUBLISHED:
+            return
+        contributions = {"comments": [(item.created_at, item.author_id)]}
+        people = Q(user_id=item.author_id)
+    else:
+        proposal = item
+        contributions = {
+            "proposals": [(proposal.created_at, proposal.author_id)],
+            "comments": list(
+                proposal.comments.filter(visibility=Visibility.PUBLISHED).values_list(
+                    "created_at", "author_id"
+                )
+            ),
+            "supports": list(proposal.supports.values_list("created_at", "user_id")),
+        }
+        people = (
+            Q(user_id=proposal.author_id)
+            | Q(user__in=proposal.comments.values("author"))
+            | Q(user__in=proposal.supports.values("user"))
+        )
+    process = proposal.process
+    sign = 1 if now_published else -1
+    verifications = ResidentVerification.objects.filter(
+        people, municipality_id=process.municipality_id
+    )
+    buckets = _bucket_counts(verifications, contributions)
+    for bucket, counts in sorted(buckets.items()):
+        _add(process.pk, bucket, {name: sign * count for name, count in counts.items()})
+
+
+def _bucket_counts(verifications: QuerySet, contributions) -> dict[Bucket, Counter]:
+    """Count (time, user) pairs per measure into day-and-district buckets; `verifications`
+    holds (at least) the residents among these users."""
+    district_of = dict(
+        verifications.exclude(district_id=None).values_list("user_id", "district_id").iterator()
+    )
+    buckets: dict[Bucket, Counter] = defaultdict(Counter)
+    for measure, pairs in contributions.items():
+        for at, user in pairs:
+            buckets[(_local_day(at), district_of.get(user, UNKNOWN_DISTRICT))][measure] += 1
+    return buckets
+
+
+def rebuild_process_activity(process_ids: Iterable[int] | None = None, *, apps=None) -> None:
+    """Recount the figures of these processes (all when None) from their rows.
+
+    `apps` lets a data migration pass its historical models."""
+    apps = apps or installed_apps
+    model = lambda name: apps.get_model("participation", name)  # noqa: E731
+    process_model, activity, participant = (
+        model("Process"),
+        model("ProcessActivity"),
+        model("ProcessParticipant"),
+    )
+    proposals, comments, supports = model("Proposal"), model("Comment"), model("Support")
+    processes = process_model.objects.all()
+    if process_ids is not None:
+        processes = processes.filter(pk__in=list(process_ids))
+    published = Visibility.PUBLISHED
+    for process_id, municipality_id in processes.values_list("pk", "municipality_id"):
+        every = {
+            "proposals": proposals.objects.filter(process_id=process_id),
+            "comments": comments.objects.filter(proposal__process_id=process_id),
+            "supports": supports.objects.filter(proposal__process_id=process_id),
+        }
+        author = {"proposals": "author_id", "comments": "author_id", "supports": "user_id"}
+        counted = {
+            "proposals": every["proposals"].filter(visibility=published),
+            "comments": every["comments"].filter(
+                visibility=published, proposal__visibility=published
+            ),
+            "supports": every["supports"].filter(proposal__visibility=published),
+        }
+        contributions = {
+            name: list(queryset.values_list("created_at", author[name]))
+            for name, queryset in counted.items()
+        }
+        first_at: dict[int, datetime.datetime] = {}
+        for name, queryset in every.items():
+            for at, user in queryset.values_list("created_at", author[name]).iterator():
+                if user is not None and (user not in first_at or at < first_at[user]):
+                    first_at[user] = at
+        contributions["participants"] = list((at, user) for user, at in first_at.items())
+        verifications = model("ResidentVerification").objects.filter(
+            municipality_id=municipality_id
+        )
+        buckets = _bucket_counts(verifications, contributions)
+        with transaction.atomic():
+            activity.objects.filter(process_id=process_id).delete()
+            participant.objects.filter(process_id=process_id).delete()
+            activity.objects.bulk_create(
+                (
+                    activity(process_id=process_id, day=day, district_key=district, **counts)
+                    for (day, district), counts in sorted(buckets.items())
+                ),
+                batch_size=2000,
+            )
+            participant.objects.bulk_create(
+                (
+                    participant(process_id=process_id, user_id=user, first_day=_local_day(at))
+                    for user, at in first_at.items()
+                ),
+                batch_size=5000,
+            )
