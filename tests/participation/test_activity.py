@@ -1,8 +1,10 @@
 """The stored inclusion counts move with every write and always equal a recount from the rows."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 
 from roadmap.municipalities.models import District
@@ -16,6 +18,7 @@ from roadmap.participation.models import (
 )
 from tests.conftest import member
 from tests.factories import UserFactory
+from tests.participation.factories import ProposalFactory
 from tests.participation.test_proposals import (
     fresh_rate_limits,  # noqa: F401  (autouse)
     old_user,
@@ -135,3 +138,12 @@ def test_an_edit_that_sends_a_proposal_back_to_approval_counts_it_out(process): 
 
     assert totals(process)["proposals"] == 0
     assert_counts_match_a_recount(process)
+
+
+def test_the_command_recounts_figures_of_rows_loaded_in_bulk(process):  # noqa: F811
+    ProposalFactory(phase=process.phases.get())  # written past the services
+    assert totals(process)["proposals"] is None
+
+    call_command("rebuild_process_figures", str(process.pk), stdout=io.StringIO())
+
+    assert totals(process) == {"participants": 1, "proposals": 1, "comments": 0, "supports": 0}

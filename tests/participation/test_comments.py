@@ -221,28 +221,28 @@ def test_the_detail_page_keeps_its_query_count_with_500_comments(client, proposa
     client.force_login(participant)
     assert_same_query_count(client, detail_url(proposal), lambda: add_threads(249))
 
-    # 250 threads of two comments: 50 threads per page, each with its reply.
+    # 250 threads of two comments: 20 threads per page, each with its reply.
     first = client.get(detail_url(proposal)).content.decode()
-    last = client.get(detail_url(proposal) + "?page=5").content.decode()
-    assert first.count('class="comment comment--depth-0"') == 50
-    assert first.count('class="comment comment--depth-1"') == 50
-    assert "Page 1 of 5" in first
-    assert last.count('class="comment comment--depth-') == 100
-    assert client.get(detail_url(proposal) + "?page=6").status_code == 404
+    last = client.get(detail_url(proposal) + "?page=13").content.decode()
+    assert first.count('class="comment comment--depth-0"') == 20
+    assert first.count('class="comment comment--depth-1"') == 20
+    assert "Page 1 of 13" in first
+    assert last.count('class="comment comment--depth-') == 20
+    assert client.get(detail_url(proposal) + "?page=14").status_code == 404
 
 
 def test_a_reply_returns_to_the_page_that_shows_its_thread(client, proposal, participant):
     author = UserFactory()
     threads = Comment.objects.bulk_create(
         Comment(proposal=proposal, author=author, body="Top", body_html=render_markdown("Top"))
-        for _ in range(51)
+        for _ in range(41)
     )
     client.force_login(participant)
 
     early = client.post(comment_url(proposal), {"body": "First!", "parent": threads[0].pk})
-    late = client.post(comment_url(proposal), {"body": "Last!", "parent": threads[50].pk})
+    late = client.post(comment_url(proposal), {"body": "Last!", "parent": threads[40].pk})
 
     early_reply, late_reply = Comment.objects.filter(author=participant).order_by("pk")
     assert early.url == detail_url(proposal) + f"#comment-{early_reply.pk}"
-    assert late.url == detail_url(proposal) + f"?page=2#comment-{late_reply.pk}"
+    assert late.url == detail_url(proposal) + f"?page=3#comment-{late_reply.pk}"
     assert f'id="comment-{late_reply.pk}"' in client.get(late.url).content.decode()

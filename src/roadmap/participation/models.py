@@ -328,7 +328,8 @@ class Comment(Contribution):
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=["proposal", "created_at"])]
+        # The page reads a proposal's threads (parent IS NULL) in order, then their replies.
+        indexes = [models.Index(fields=["proposal", "parent", "created_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_2"),
             models.CheckConstraint(

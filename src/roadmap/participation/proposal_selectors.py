@@ -107,7 +107,7 @@ class CommentNode:
 
 # Threads (a top-level comment with its replies) per page: bounds the page however long the
 # discussion grows.
-THREADS_PER_PAGE = 50
+THREADS_PER_PAGE = 20
 
 
 def _comments_shown(proposal: Proposal, user) -> QuerySet[Comment]:
