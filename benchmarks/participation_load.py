@@ -87,6 +87,10 @@ def main() -> None:
                 failed.append(endpoint.label)
                 continue
             if first > SLOW_SECONDS:
+                # Each worker's first chart starts vl-convert's renderer (seconds, once per
+                # process): judge the page by its fastest request of one per worker.
+                first = min(first, *(timed_get(args.port, endpoint) for _ in range(args.workers)))
+            if first > SLOW_SECONDS:
                 slow[endpoint.label] = sequential(args.port, endpoint, [first])
             else:
                 load.warm_up(args.port, endpoint)
