@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -181,6 +182,34 @@ def _support_context(request, proposal, phase, announcement: str = "", error: st
     }
 
 
+@dataclasses.dataclass(frozen=True)
+class CommentLinks:
+    """The parts of the links every comment carries, built once per page: a page shows up to
+    hundreds of comments, and reversing a URL for each of them was a third of its time."""
+
+    flag_prefix: str  # + comment id + flag_suffix
+    flag_suffix: str
+    next_query: str  # "?next=<this page>" for the flag form, to come back here
+    reply_query: str  # this page's query string with "reply_to=" last, the id to follow
+
+
+def _comment_links(request, municipality) -> CommentLinks:
+    marker = "987654321"
+    flag = reverse(
+        "participation:flag",
+        kwargs={"municipality": municipality.slug, "kind": "comments", "pk": int(marker)},
+    )
+    prefix, suffix = flag.split(marker)
+    query = request.GET.copy()
+    query.pop("reply_to", None)
+    return CommentLinks(
+        flag_prefix=prefix,
+        flag_suffix=suffix,
+        next_query=urlencode({"next": request.get_full_path()}),
+        reply_query=f"{query.urlencode()}&reply_to=" if query else "reply_to=",
+    )
+
+
 def _detail_page(request, municipality, process, proposal, *, comment_form=None, status=200):
     phase = current_phase(process)
     comment_decision = action_decision(request.user, phase, "comment")
@@ -206,6 +235,7 @@ def _detail_page(request, municipality, process, proposal, *, comment_form=None,
             "phase": phase,
             "comments": selectors.comment_tree(proposal, request.user, threads),
             "page_obj": threads,
+            "comment_links": _comment_links(request, municipality),
             "comment_form": comment_form,
             "comment_decision": comment_decision,
             "may_reply": may_reply,
