@@ -126,15 +126,8 @@ def principle_create(request, municipality: str):
         return redirect(
             "local_framework:principle", municipality=municipality.slug, code=created.code
         )
-    return render(
-        request,
-        "framework/local_form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Add a local principle"),
-            "cancel_url": _list_url(municipality),
-        },
+    return _form_page(
+        request, municipality, form, _("Add a local principle"), _list_url(municipality)
     )
 
 
@@ -152,16 +145,8 @@ def principle_edit(request, municipality: str, code: str):
         return redirect(
             "local_framework:principle", municipality=municipality.slug, code=principle.code
         )
-    return render(
-        request,
-        "framework/local_form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Edit the local principle “%(name)s”") % {"name": principle.name},
-            "cancel_url": principle_url(principle),
-        },
-    )
+    title = _("Edit the local principle “%(name)s”") % {"name": principle.name}
+    return _form_page(request, municipality, form, title, principle_url(principle))
 
 
 @login_required
@@ -193,15 +178,8 @@ def barrier_create(request, municipality: str):
             request, _("The local barrier “%(name)s” was added.") % {"name": created.name}
         )
         return _to_list(municipality)
-    return render(
-        request,
-        "framework/local_form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Add a local barrier"),
-            "cancel_url": _list_url(municipality),
-        },
+    return _form_page(
+        request, municipality, form, _("Add a local barrier"), _list_url(municipality)
     )
 
 
@@ -215,16 +193,9 @@ def barrier_edit(request, municipality: str, code: str):
         services.update_local_barrier(actor=request.user, barrier=barrier, **form.cleaned_data)
         messages.success(request, _("The local barrier was saved."))
         return _to_list(municipality)
-    return render(
-        request,
-        "framework/local_form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Edit the local barrier “%(name)s”") % {"name": barrier.name},
-            "cancel_url": _list_url(municipality),
-            "audit_events": events_for(barrier)[:50],
-        },
+    title = _("Edit the local barrier “%(name)s”") % {"name": barrier.name}
+    return _form_page(
+        request, municipality, form, title, _list_url(municipality), events_for(barrier)[:50]
     )
 
 
@@ -240,6 +211,21 @@ def barrier_delete(request, municipality: str, code: str):
         delete=partial(services.delete_local_barrier, actor=request.user, barrier=barrier),
         blocker=services.barrier_deletion_blocker(barrier),
         cancel_url=_list_url(municipality),
+    )
+
+
+def _form_page(request, municipality, form, title: str, cancel_url: str, audit_events=None):
+    """The add or edit page of a local principle or barrier (again with errors after a POST)."""
+    return render(
+        request,
+        "framework/local_form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "audit_events": audit_events,
+        },
     )
 
 
