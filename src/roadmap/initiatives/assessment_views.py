@@ -6,9 +6,6 @@ the user may see it, so guessing another municipality's ids gives 404.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roadmap.core.spreadsheet import csv_response
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import assessment_selectors as selectors
@@ -24,9 +22,6 @@ from . import assessment_services as services
 from .assessment_forms import AssessmentForm
 from .models import Assessment, AssessmentStatus, Initiative
 from .permissions import can_assess, can_view_initiative
-
-# Cells starting with one of these would run as a formula in a spreadsheet program.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _visible_initiative(request: HttpRequest, municipality: str, pk: int) -> Initiative:
@@ -197,40 +192,11 @@ def assessment_delete(
 # --- CSV export -------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object that hands back what is written, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _neutralised(cell):
-    """Text a spreadsheet would read as a formula gets a leading quote, so it stays text."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
-
-
-def _csv_lines(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark lets spreadsheet programs recognise UTF-8 (æ, ø, å).
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_neutralised(cell) for cell in row])
-
-
-def csv_response(filename: str, rows: Iterable[tuple]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        _csv_lines(selectors.export_header(), rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def assessment_export(request: HttpRequest, municipality: str, pk: int) -> StreamingHttpResponse:
     initiative = _visible_initiative(request, municipality, pk)
     assessments = selectors.initiative_export_assessments(initiative, request.user)
     return csv_response(
         f"{initiative.municipality.slug}-initiative-{initiative.pk}-assessments.csv",
+        selectors.export_header(),
         selectors.export_rows(assessments),
     )

@@ -17,11 +17,11 @@ from roadmap.core.charts import (
     horizontal_bar_spec,
     level_stack_spec,
 )
+from roadmap.core.spreadsheet import csv_response
 from roadmap.municipalities.permissions import is_member
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import assessment_selectors
-from .assessment_views import csv_response
 from .portfolio_selectors import LEVELS, PortfolioSummary, portfolio_summary
 
 
@@ -175,5 +175,7 @@ def assessments_csv(request: HttpRequest, municipality: str) -> StreamingHttpRes
     municipality = municipality_by_slug(municipality)
     assessments = assessment_selectors.municipality_export_assessments(municipality, request.user)
     return csv_response(
-        f"{municipality.slug}-assessments.csv", assessment_selectors.export_rows(assessments)
+        f"{municipality.slug}-assessments.csv",
+        assessment_selectors.export_header(),
+        assessment_selectors.export_rows(assessments),
     )
