@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation
+.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions
 
 install: .venv/.synced node_modules/.installed
 
@@ -77,3 +77,22 @@ bench-participation: install
 	test -f $(BENCH_PARTICIPATION_DATABASE) || $(PYTHON) benchmarks/generate_participation.py --database $(BENCH_PARTICIPATION_DATABASE)
 	$(PYTHON) benchmarks/participation_load.py --database $(BENCH_PARTICIPATION_DATABASE) $(BENCH_ARGS)
 	$(PYTHON) benchmarks/support_hammer.py --database $(BENCH_PARTICIPATION_DATABASE)
+
+# Indicators: 1,000,000-row CSV import, and the pages at 300 municipalities × 91 KPIs × 10 years.
+BENCH_INDICATORS_DATABASE ?= var/bench-indicators.sqlite3
+bench-indicators: install
+	$(PYTHON) benchmarks/indicators_import.py
+	test -f $(BENCH_INDICATORS_DATABASE) || $(PYTHON) benchmarks/indicators_generate.py --database $(BENCH_INDICATORS_DATABASE)
+	$(PYTHON) benchmarks/indicators_pages.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
+
+# Opinion maps: recompute at 50,000 × 2,000 with 5,000,000 votes against a dense baseline, and
+# vote latency while the map is recomputed (docs/performance-opinions.md).
+BENCH_OPINIONS_DATABASE ?= var/bench-opinions.sqlite3
+bench-opinions: install
+	$(PYTHON) benchmarks/opinions_recompute.py
+	$(PYTHON) benchmarks/opinions_votes.py --database $(BENCH_OPINIONS_DATABASE) $(BENCH_ARGS)
+
+# Workshop synthesis of 10,000 notes, and the board polled by 200 browsers; see docs/performance-workshops.md.
+bench-workshops: install
+	$(PYTHON) benchmarks/workshops_synthesis.py
+	$(PYTHON) benchmarks/workshops_board.py $(BENCH_ARGS)

@@ -9,6 +9,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database holds the shipped roadmap framework, as a real installation does."""
     with django_db_blocker.unblock():
         call_command("load_framework", verbosity=0)
+        call_command("load_indicators", verbosity=0)
 
 
 @pytest.fixture

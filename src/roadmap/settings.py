@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "roadmap.framework",
     "roadmap.initiatives",
     "roadmap.participation",
+    "roadmap.opinions",
+    "roadmap.indicators",
+    "roadmap.workshops",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
 ]
@@ -182,6 +185,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (roadmap.core.tasks): "thread" runs them in this process after the commit;
+# "immediate" runs them at once (tests); "off" leaves them to `manage.py recompute_opinion_maps
+# --loop`, which works from marks in the database, for several app processes.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "thread")
 
 # Security headers. HTTPS-only settings switch on with SECURE_SSL=1 (behind TLS).
 SECURE_CONTENT_TYPE_NOSNIFF = True

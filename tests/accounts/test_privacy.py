@@ -166,7 +166,7 @@ def test_export_query_count_does_not_grow_with_the_data(
     client, astrid, process, django_assert_num_queries
 ):
     client.force_login(astrid)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(15) as few:
         client.post(reverse("accounts:export_data"))
     for number in range(30):
         proposal = proposal_by(astrid, process, f"Idea {number}")

@@ -79,7 +79,12 @@ def test_one_process_takes_proposals_now_and_one_shows_results(demo):
         process.slug: process.phases.get(starts_at__lte=now, ends_at__gt=now).kind
         for process in Process.objects.filter(municipality=demo)
     }
-    assert current == {"strandvika-park": "proposals", "climate-budget-2027": "results"}
+    assert current == {
+        "strandvika-park": "proposals",
+        "climate-budget-2027": "results",
+        "fjordvik-2030-workshop": "workshop",
+        "harbour-opinions": "opinion_map",
+    }
     park = Process.objects.get(slug="strandvika-park")
     assert list(park.initiatives.values_list("title", flat=True)) == [
         "Youth co-design of Strandvika park"

@@ -453,3 +453,18 @@ def test_outsider_cannot_add_members_to_foreign_organisation(
     )
     assert response.status_code == 403
     assert not organisation.members.exists()
+
+
+def test_workshop_and_opinion_map_phases_link_to_their_pages(client, municipality, process):
+    workshop = _phase(process, -5, 5, title="Harbour workshop", kind="workshop")
+    opinions = _phase(process, 5, 10, title="Where we disagree", kind="opinion_map")
+    _phase(process, 10, 15, title="Results", kind="results")
+
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+
+    slugs = {"municipality": "fjordvik", "process": "harbour"}
+    board = reverse("workshops:board", kwargs={**slugs, "phase": workshop.pk})
+    opinion_map = reverse("opinions:phase", kwargs={**slugs, "phase": opinions.pk})
+    assert f'href="{board}">Go to the workshop “Harbour workshop”' in content
+    assert f'href="{opinion_map}">Go to the opinion map “Where we disagree”' in content
+    assert content.count("Go to the") == 2

@@ -22,6 +22,7 @@ from django.utils import timezone
 from roadmap.core.models import AuditEvent
 from roadmap.core.text import render_markdown
 from roadmap.municipalities.models import Membership
+from roadmap.opinions.privacy import export_opinions, release_statements
 from roadmap.participation.models import (
     Comment,
     Flag,
@@ -31,6 +32,7 @@ from roadmap.participation.models import (
     ResidentVerification,
     Support,
 )
+from roadmap.workshops.privacy import export_workshop_notes, release_workshop_notes
 
 from .models import User
 
@@ -166,6 +168,8 @@ def export_user_data(*, user: User) -> dict[str, Any]:
             .select_related("content_type", "municipality")
             .order_by("created_at", "id")
         ],
+        **export_opinions(user),
+        **export_workshop_notes(user),
     }
 
 
@@ -283,6 +287,8 @@ def delete_account(*, user: User) -> None:
     """Delete the account; contributions stay as "deleted participant", no name remains."""
     scrubber = _Scrubber(_identifiers(user))
     _release_contributions(user, scrubber)
+    release_statements(user, scrubber.text)
+    release_workshop_notes(user, scrubber.text)
     _withdraw_supports(user)
     Notification.objects.filter(user=user).delete()
     flags = list(Flag.objects.filter(reporter=user))

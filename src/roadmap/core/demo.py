@@ -28,6 +28,7 @@ from roadmap.framework.models import (
     Principle,
     Purpose,
 )
+from roadmap.indicators.demo import build_indicator_demo
 from roadmap.initiatives.models import (
     Assessment,
     AssessmentStatus,
@@ -44,7 +45,9 @@ from roadmap.initiatives.models import (
     Visibility,
 )
 from roadmap.municipalities.models import District, Membership, Municipality, Role
+from roadmap.opinions.demo import build_opinion_demo
 from roadmap.participation.demo import build_participation_demo
+from roadmap.workshops.demo import build_workshop_demo
 
 DEMO_SLUG = "fjordvik"
 NEIGHBOUR_SLUG = "solbacka"
@@ -1163,6 +1166,9 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
     builder.build_portfolio(solbacka, SOLBACKA)
     builder.record_audit_trail(fjordvik)
     build_participation_demo(municipality=fjordvik, today=builder.today, password=builder.password)
+    build_indicator_demo(municipality=fjordvik, neighbours=[solbacka])
+    build_workshop_demo(municipality=fjordvik, today=builder.today)
+    build_opinion_demo(municipality=fjordvik, today=builder.today)
     return fjordvik
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap.core.audit import events_for
 from roadmap.core.pagination import paginate
+from roadmap.indicators.selectors import initiative_indicators
 from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
 from roadmap.participation.answer_services import source_proposals_of
@@ -100,6 +101,7 @@ def initiative_detail(request, municipality: str, pk: int):
             "can_edit": permissions.can_edit_initiatives(request.user, municipality),
             "assessment_panel": assessment_panel(initiative, request.user),
             "source_proposals": source_proposals_of(initiative),
+            "initiative_indicators": initiative_indicators(initiative),
             "audit_events": events_for(initiative)[:AUDIT_EVENTS_SHOWN] if is_member else None,
         },
     )

@@ -1,0 +1,169 @@
+"""Indicator charts: spec builders on top of roadmap.core.charts (SVG from Vega-Lite).
+
+Each builder returns a core Chart with caption and data table; values carry text labels so no
+chart relies on colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from roadmap.core.charts import BAR_COLOUR, DARK_TEXT, PALETTE, Chart, base_spec, grouped_bar_spec
+
+from .models import Indicator, Target
+from .selectors import Comparison, IndicatorRow, format_number
+
+TARGET_COLOUR = PALETTE[1]
+
+
+def time_series_spec(
+    *, values: list[dict[str, Any]], target: Target | None, value_title: str, period_title: str
+) -> dict[str, Any]:
+    """A line of `value` over `period` (labels in order), with the target as a dashed rule."""
+    periods = [row["period"] for row in values]
+    x = {"field": "period", "type": "ordinal", "sort": periods, "title": period_title}
+    y = {"field": "value", "type": "quantitative", "title": value_title, "scale": {"zero": False}}
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "point": True, "color": BAR_COLOUR},
+            "encoding": {"x": x, "y": y},
+        },
+        {
+            "data": {"values": values},
+            "mark": {"type": "text", "dy": -9, "color": DARK_TEXT, "fontSize": 10},
+            "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
+        },
+    ]
+    if target is not None:
+        rule = {
+            "data": {
+                "values": [
+                    {
+                        "value": target.target_value,
+                        "label": _("Target %(year)s: %(value)s")
+                        % {"year": target.target_year, "value": format_number(target.target_value)},
+                    }
+                ]
+            },
+            "encoding": {"y": {"field": "value", "type": "quantitative"}},
+        }
+        layers += [
+            {**rule, "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [6, 4]}},
+            {
+                **rule,
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dy": -7,
+                    "x": 4,
+                    "color": DARK_TEXT,
+                    "fontSize": 11,
+                },
+                "encoding": {**rule["encoding"], "text": {"field": "label", "type": "nominal"}},
+            },
+        ]
+    return base_spec(width=460, height=220, layer=layers)
+
+
+def series_chart(row: IndicatorRow) -> Chart:
+    indicator = row.indicator
+    values = [
+        {"period": point.label, "value": point.value, "label": format_number(point.value)}
+        for point in row.points
+    ]
+    title = indicator.name + (f" ({row.series})" if row.series else "")
+    table = [
+        [
+            point.label,
+            format_number(point.value),
+            point.quality_label,
+            _("yes") if point.verified else _("no"),
+        ]
+        for point in row.points
+    ]
+    if row.target:
+        table.append(
+            [
+                _("Target %(year)s") % {"year": row.target.target_year},
+                format_number(row.target.target_value),
+                "",
+                "",
+            ]
+        )
+    return Chart(
+        caption=_("%(name)s over time, in %(unit)s") % {"name": title, "unit": indicator.unit},
+        spec=time_series_spec(
+            values=values, target=row.target, value_title=indicator.unit, period_title=_("Period")
+        ),
+        columns=[_("Period"), _("Value"), _("Data quality"), _("Verified")],
+        rows=table,
+        chart_id=f"series-{indicator.slug}{'-' + row.series if row.series else ''}",
+    )
+
+
+def value_bar_spec(*, values: list[dict[str, Any]], value_title: str, category_title: str):
+    """Horizontal bars labelled with their (possibly fractional) values, in the given order."""
+    order = [row["category"] for row in values]
+    y = {"field": "category", "type": "nominal", "sort": order, "title": category_title}
+    x = {"field": "value", "type": "quantitative", "title": value_title}
+    return base_spec(
+        width=380,
+        height=max(28 * len(values), 28),
+        data={"values": values},
+        encoding={"y": y, "x": x},
+        layer=[
+            {"mark": {"type": "bar", "color": BAR_COLOUR}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": DARK_TEXT},
+                "encoding": {"text": {"field": "label", "type": "nominal"}},
+            },
+        ],
+    )
+
+
+def others_chart(indicator: Indicator, others: Sequence[tuple[Any, float, int]]) -> Chart:
+    values = [
+        {"category": f"{municipality.name} ({year})", "value": value, "label": format_number(value)}
+        for municipality, value, year in others
+    ]
+    return Chart(
+        caption=_("%(name)s: latest value of each municipality that publishes it, in %(unit)s")
+        % {"name": indicator.name, "unit": indicator.unit},
+        spec=value_bar_spec(
+            values=values, value_title=indicator.unit, category_title=_("Municipality (year)")
+        ),
+        columns=[_("Municipality"), _("Year"), _("Value")],
+        rows=[
+            [municipality.name, year, format_number(value)] for municipality, value, year in others
+        ],
+        chart_id=f"others-{indicator.slug}",
+    )
+
+
+def comparison_chart(comparison: Comparison) -> Chart:
+    names = [municipality.name for municipality in comparison.municipalities]
+    values = [
+        {"category": label, "series": name, "value": roll_up.percent or 0}
+        for label, roll_ups in comparison.dimensions
+        for name, roll_up in zip(names, roll_ups, strict=True)
+    ]
+    return Chart(
+        caption=_("Mean achievement of target per dimension, in % (core KPIs with a target)"),
+        spec=grouped_bar_spec(
+            values=values,
+            category_title=_("Dimension"),
+            # xgettext:no-python-format
+            value_title=_("% of target"),
+            series_title=_("Municipality"),
+        ),
+        columns=[_("Dimension"), *names],
+        rows=[
+            [label, *[("—" if r.percent is None else f"{r.percent} %") for r in roll_ups]]
+            for label, roll_ups in comparison.dimensions
+        ],
+        chart_id="comparison-dimensions",
+    )

@@ -1,0 +1,533 @@
+"""Reads for indicator pages. Each page costs a fixed number of queries whatever the data size:
+indicators, this municipality's observations, its targets and its mapping are each one query,
+and nothing is computed per request for other municipalities except the one indicator compared.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.formats import get_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from roadmap.framework.models import ActionArea, Purpose
+from roadmap.initiatives.models import Initiative
+from roadmap.municipalities.models import Municipality
+from roadmap.municipalities.permissions import is_member
+
+from . import scoring
+from .imports import IndicatorInfo
+from .models import (
+    Dimension,
+    Direction,
+    Granularity,
+    ImportBatch,
+    Indicator,
+    InitiativeIndicator,
+    Level,
+    MappingAdjustment,
+    Observation,
+    Quality,
+    Target,
+)
+from .sparklines import sparkline
+
+POINT_FIELDS = (
+    "indicator_id",
+    "series",
+    "granularity",
+    "period",
+    "value",
+    "quality",
+    "verified",
+    "source",
+)
+
+
+def format_number(value: float) -> str:
+    """Up to two decimals, trailing zeros dropped, in the active language's decimal mark.
+
+    Profiles format a few hundred numbers per page; this costs a fraction of floatformat."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR")) if "." in text else text
+
+
+@lru_cache(maxsize=16)
+def _choice_labels(choices: type, language: str | None) -> dict[str, str]:
+    """value → label of a choices class in one language: translated once, not once per row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type, value: str) -> str:
+    return _choice_labels(choices, get_language()).get(value, value)
+
+
+def indicators_for(municipality: Municipality | None) -> QuerySet[Indicator]:
+    """The shared catalogue plus the municipality's own indicators."""
+    scope = Q(municipality__isnull=True)
+    if municipality is not None:
+        scope |= Q(municipality=municipality)
+    return Indicator.objects.filter(scope).select_related("category")
+
+
+def indicator_by_slug(municipality: Municipality | None, slug: str) -> Indicator:
+    return get_object_or_404(indicators_for(municipality), slug=slug)
+
+
+def indicator_lookup(municipality: Municipality) -> dict[str, IndicatorInfo]:
+    """Codes and slugs → what import validation needs (one query)."""
+    lookup: dict[str, IndicatorInfo] = {}
+    for indicator in indicators_for(municipality):
+        info = IndicatorInfo.of(indicator)
+        lookup[indicator.code] = info
+        lookup[indicator.slug] = info
+    return lookup
+
+
+@dataclass(frozen=True)
+class Point:
+    period: datetime.date
+    granularity: str
+    value: float
+    quality: str
+    verified: bool
+    source: str
+
+    @property
+    def display(self) -> str:
+        return format_number(self.value)
+
+    @property
+    def quality_label(self) -> str:
+        return choice_label(Quality, self.quality) if self.quality else "—"
+
+    @property
+    def label(self) -> str:
+        text = self.period.isoformat()
+        if self.granularity == Granularity.YEAR:
+            return text[:4]
+        if self.granularity == Granularity.MONTH:
+            return text[:7]
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class RowCells:
+    """One table row's text, worked out once in Python: a profile has a hundred rows, and each
+    attribute or filter looked up in a template costs more than computing it here."""
+
+    slug: str
+    name: str
+    series: str
+    code_level: str
+    value: str  # "" when nothing is reported
+    period: str
+    sparkline: str
+    trend: str
+    target: str  # "" without a target
+    band: str  # "" when not scored
+    band_colour: str
+    context_only: bool
+    progress: str
+    quality: str
+    unverified: bool
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    series: str
+    points: list[Point]
+    target: Target | None
+
+    # Cached: templates read each of these several times per row.
+    @cached_property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @cached_property
+    def score(self) -> scoring.Score:
+        if self.latest is None:
+            return scoring.NO_SCORE
+        return scoring.score(self.latest.value, self.indicator, self.target)
+
+    @cached_property
+    def sparkline(self):
+        return sparkline(
+            [point.value for point in self.points[-11:]],
+            self.target.target_value if self.target else None,
+        )
+
+    @property
+    def target_display(self) -> str:
+        return format_number(self.target.target_value) if self.target else ""
+
+    @cached_property
+    def cells(self) -> RowCells:
+        indicator, latest, score = self.indicator, self.latest, self.score
+        return RowCells(
+            slug=indicator.slug,
+            name=indicator.name,
+            series=self.series,
+            code_level=f"{indicator.code} · {choice_label(Level, indicator.level)}",
+            value=f"{latest.display} {indicator.unit}" if latest else "",
+            period=latest.label if latest else "",
+            sparkline=self.sparkline if latest else "",
+            trend=self.trend_text if latest else "",
+            target=f"{self.target_display} ({self.target.target_year})" if self.target else "",
+            band=f"{score.achievement_percent} % · {score.band_label}" if score.band else "",
+            band_colour=score.band_colour,
+            context_only=indicator.direction == Direction.CONTEXT,
+            progress="" if score.progress is None else f"{score.progress_percent} %",
+            quality=latest.quality_label if latest else "",
+            unverified=latest is not None and not latest.verified,
+        )
+
+    @property
+    def trend_text(self) -> str:
+        """The sparkline in words, for screen readers."""
+        first, last = self.points[0], self.points[-1]
+        return _("From %(first_value)s in %(first)s to %(last_value)s in %(last)s") % {
+            "first_value": first.display,
+            "first": first.label,
+            "last_value": last.display,
+            "last": last.label,
+        }
+
+
+def _series_points(municipality: Municipality, indicator_ids=None) -> dict[tuple, list[Point]]:
+    """(indicator id, series) → points in time order, for one municipality (one query)."""
+    observations = Observation.objects.filter(municipality=municipality)
+    if indicator_ids is not None:
+        observations = observations.filter(indicator_id__in=indicator_ids)
+    series: dict[tuple, list[Point]] = defaultdict(list)
+    for (
+        indicator_id,
+        name,
+        granularity,
+        period,
+        value,
+        quality,
+        verified,
+        source,
+    ) in observations.order_by("indicator_id", "series", "period").values_list(*POINT_FIELDS):
+        series[(indicator_id, name)].append(
+            Point(period, granularity, value, quality, verified, source)
+        )
+    return series
+
+
+def targets_of(municipality: Municipality) -> dict[int, Target]:
+    return {
+        target.indicator_id: target for target in Target.objects.filter(municipality=municipality)
+    }
+
+
+def _rows(
+    indicators: Iterable[Indicator],
+    series: dict[tuple, list[Point]],
+    targets: dict[int, Target],
+) -> list[IndicatorRow]:
+    names_by_indicator: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, name in series:
+        names_by_indicator[indicator_id].append(name)
+    rows = []
+    for indicator in indicators:
+        for name in sorted(names_by_indicator.get(indicator.pk, [""])):
+            rows.append(
+                IndicatorRow(
+                    indicator, name, series.get((indicator.pk, name), []), targets.get(indicator.pk)
+                )
+            )
+    return rows
+
+
+def mapping(municipality: Municipality) -> dict[int, tuple[set[int], set[int]]]:
+    """indicator id → (purpose ids, action area ids): the municipality's adjustment where it
+    made one, the catalogue's default otherwise (four queries)."""
+    result: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for indicator_id, purpose_id in Indicator.purposes.through.objects.values_list(
+        "indicator_id", "purpose_id"
+    ):
+        result[indicator_id][0].add(purpose_id)
+    for indicator_id, area_id in Indicator.action_areas.through.objects.values_list(
+        "indicator_id", "actionarea_id"
+    ):
+        result[indicator_id][1].add(area_id)
+    adjusted: dict[int, tuple[set[int], set[int]]] = {}
+    for adjustment in MappingAdjustment.objects.filter(municipality=municipality).prefetch_related(
+        "purposes", "action_areas"
+    ):
+        adjusted[adjustment.indicator_id] = (
+            {purpose.pk for purpose in adjustment.purposes.all()},
+            {area.pk for area in adjustment.action_areas.all()},
+        )
+    result.update(adjusted)
+    return result
+
+
+@dataclass
+class Group:
+    """Rows under one heading (a dimension, a category, a purpose) with their roll-up."""
+
+    key: str
+    label: str
+    rows: list[IndicatorRow] = field(default_factory=list)
+    children: list[Group] = field(default_factory=list)
+
+    @cached_property
+    def roll_up(self) -> scoring.RollUp:
+        return scoring.roll_up(row.score for row in self.all_rows)
+
+    @cached_property
+    def all_rows(self) -> list[IndicatorRow]:
+        return self.rows + [row for child in self.children for row in child.all_rows]
+
+    @cached_property
+    def reported(self) -> int:
+        return sum(1 for row in self.all_rows if row.points)
+
+
+@dataclass
+class Profile:
+    municipality: Municipality
+    dimensions: list[Group]
+    purposes: list[Group]
+    action_areas: list[Group]
+
+    @property
+    def rows(self) -> list[IndicatorRow]:
+        return [row for group in self.dimensions for row in group.all_rows]
+
+
+def _group_by_category(rows: Sequence[IndicatorRow]) -> list[Group]:
+    groups: dict[int, Group] = {}
+    for row in rows:
+        category = row.indicator.category
+        groups.setdefault(category.pk, Group(category.code, category.name)).rows.append(row)
+    return list(groups.values())
+
+
+def city_profile(municipality: Municipality, *, core_only: bool = False) -> Profile:
+    indicators = list(indicators_for(municipality))
+    if core_only:
+        indicators = [indicator for indicator in indicators if indicator.level != "advanced"]
+    series = _series_points(municipality)
+    targets = targets_of(municipality)
+    rows = _rows(indicators, series, targets)
+    dimensions = [
+        Group(
+            code,
+            label,
+            children=_group_by_category([r for r in rows if r.indicator.dimension == code]),
+        )
+        for code, label in Dimension.choices
+    ]
+    links = mapping(municipality)
+    purposes = [
+        Group(
+            purpose.code,
+            purpose.name,
+            rows=[r for r in rows if purpose.pk in links[r.indicator.pk][0]],
+        )
+        for purpose in Purpose.objects.all()
+    ]
+    areas = [
+        Group(area.code, area.name, rows=[r for r in rows if area.pk in links[r.indicator.pk][1]])
+        for area in ActionArea.objects.all()
+    ]
+    return Profile(municipality, dimensions, purposes, areas)
+
+
+def purpose_view(municipality: Municipality, purpose: Purpose) -> Group:
+    links = mapping(municipality)
+    indicators = [i for i in indicators_for(municipality) if purpose.pk in links[i.pk][0]]
+    rows = _rows(
+        indicators,
+        _series_points(municipality, [indicator.pk for indicator in indicators]),
+        targets_of(municipality),
+    )
+    return Group(purpose.code, purpose.name, children=_group_by_category(rows))
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    rows: list[IndicatorRow]
+    target: Target | None
+    # (municipality, latest yearly value, its year) for every municipality that publishes it.
+    others: list[tuple[Municipality, float, int]]
+    claims: list[InitiativeIndicator]
+
+
+def latest_by_municipality(indicator: Indicator) -> list[tuple[Municipality, float, int]]:
+    """The newest yearly value of the whole indicator per municipality (one query)."""
+    latest: dict[int, tuple[Municipality, float, int]] = {}
+    observations = (
+        Observation.objects.filter(indicator=indicator, series="", granularity=Granularity.YEAR)
+        .select_related("municipality")
+        .only("value", "period", "municipality__name", "municipality__slug")
+        .order_by("municipality_id", "period")
+    )
+    for observation in observations:
+        latest[observation.municipality_id] = (
+            observation.municipality,
+            observation.value,
+            observation.period.year,
+        )
+    return sorted(latest.values(), key=lambda item: item[0].name)
+
+
+def claims_visible_to(user, municipality: Municipality, indicator: Indicator):
+    claims = InitiativeIndicator.objects.filter(
+        indicator=indicator, initiative__municipality=municipality
+    ).select_related("initiative")
+    if not is_member(user, municipality):
+        claims = claims.filter(initiative__visibility="public")
+    return list(claims.order_by("initiative__title"))
+
+
+def indicator_page(municipality: Municipality, indicator: Indicator, user) -> IndicatorPage:
+    target = Target.objects.filter(municipality=municipality, indicator=indicator).first()
+    series = _series_points(municipality, [indicator.pk])
+    rows = _rows([indicator], series, {indicator.pk: target} if target else {})
+    return IndicatorPage(
+        indicator,
+        rows,
+        target,
+        latest_by_municipality(indicator),
+        claims_visible_to(user, municipality, indicator),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CompareCell:
+    """One municipality's latest value of one indicator as the comparison table shows it;
+    "" where there is nothing to show."""
+
+    score: scoring.Score
+    value: str = ""
+    period: str = ""
+    band: str = ""
+    band_colour: str = ""
+    unverified: bool = False
+
+    @classmethod
+    def of(cls, point: Point | None, score: scoring.Score) -> CompareCell:
+        if point is None:
+            return cls(score)
+        band = f"{score.achievement_percent} % · {score.band_label}" if score.band else ""
+        return cls(score, point.display, point.label, band, score.band_colour, not point.verified)
+
+
+@dataclass
+class Comparison:
+    municipalities: list[Municipality]
+    # indicator → one cell per municipality
+    table: list[tuple[Indicator, list[CompareCell]]]
+    # dimension label → one roll-up per municipality
+    dimensions: list[tuple[str, list[scoring.RollUp]]]
+
+
+def compare(municipalities: Sequence[Municipality]) -> Comparison:
+    """Latest whole-indicator values and scores of 2–6 municipalities, core KPIs (3 queries)."""
+    indicators = list(indicators_for(None).filter(level="core"))
+    ids = [municipality.pk for municipality in municipalities]
+    newest: dict[tuple[int, int], tuple] = {}
+    for municipality_id, indicator_id, *point in (
+        Observation.objects.filter(municipality_id__in=ids, indicator__in=indicators, series="")
+        .order_by("period")
+        .values_list(
+            "municipality_id",
+            "indicator_id",
+            "period",
+            "granularity",
+            "value",
+            "quality",
+            "verified",
+            "source",
+        )
+    ):
+        newest[(municipality_id, indicator_id)] = point  # the later period wins
+    latest = {key: Point(*point) for key, point in newest.items()}
+    targets = {
+        (target.municipality_id, target.indicator_id): target
+        for target in Target.objects.filter(
+            municipality_id__in=ids, indicator__in=indicators
+        ).only("municipality_id", "indicator_id", "baseline_value", "target_value")
+    }
+    table = []
+    for indicator in indicators:
+        cells = []
+        for municipality in municipalities:
+            point = latest.get((municipality.pk, indicator.pk))
+            target = targets.get((municipality.pk, indicator.pk))
+            cells.append(
+                CompareCell.of(
+                    point,
+                    scoring.score(point.value, indicator, target) if point else scoring.NO_SCORE,
+                )
+            )
+        table.append((indicator, cells))
+    dimensions = [
+        (
+            label,
+            [
+                scoring.roll_up(
+                    cells[index].score
+                    for indicator, cells in table
+                    if indicator.dimension == code
+                )
+                for index in range(len(municipalities))
+            ],
+        )
+        for code, label in Dimension.choices
+    ]
+    return Comparison(list(municipalities), table, dimensions)
+
+
+def municipalities_publishing() -> QuerySet[Municipality]:
+    """Municipalities with at least one observation, for the comparison form."""
+    # EXISTS probes the observation index per municipality instead of scanning every row.
+    # Only what the form and the comparison show: the list can hold hundreds.
+    return (
+        Municipality.objects.filter(Exists(Observation.objects.filter(municipality=OuterRef("pk"))))
+        .only("pk", "slug", "name")
+        .order_by("name")
+    )
+
+
+@dataclass
+class InitiativeIndicators:
+    claims: list[tuple[InitiativeIndicator, IndicatorRow]]
+
+
+def initiative_indicators(initiative: Initiative) -> InitiativeIndicators:
+    """The indicators an initiative claims, with the municipality's trend for each (3 queries)."""
+    claims = list(initiative.indicator_claims.select_related("indicator__category"))
+    municipality = initiative.municipality
+    series = _series_points(municipality, [claim.indicator_id for claim in claims])
+    targets = {
+        target.indicator_id: target
+        for target in Target.objects.filter(
+            municipality=municipality, indicator_id__in=[claim.indicator_id for claim in claims]
+        )
+    }
+    return InitiativeIndicators(
+        [(claim, row) for claim in claims for row in _rows([claim.indicator], series, targets)[:1]]
+    )
+
+
+def import_batches(municipality: Municipality) -> QuerySet[ImportBatch]:
+    return (
+        ImportBatch.objects.filter(municipality=municipality)
+        .select_related("uploaded_by")
+        .defer("rows", "problems")
+    )

@@ -1,0 +1,290 @@
+"""Writes for indicators. Each use case runs in one transaction and records an audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from roadmap.core import audit
+from roadmap.core.models import AuditEvent
+from roadmap.framework.models import ActionArea, Purpose
+from roadmap.initiatives.models import Initiative
+from roadmap.municipalities.models import Municipality
+
+from . import imports, selectors
+from .loader import indicator_slug
+from .models import (
+    ImportBatch,
+    Indicator,
+    InitiativeIndicator,
+    Level,
+    MappingAdjustment,
+    Observation,
+    Target,
+)
+
+CHANGES_KEPT = 500
+TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
+# Observation columns written by imports, in the order of ImportBatch.rows entries.
+ROW_COLUMNS = (
+    "indicator_id",
+    "series",
+    "granularity",
+    "period",
+    "value",
+    "source",
+    "quality",
+    "note",
+    "verified",
+)
+COMPARED = slice(4, 9)  # value, source, quality, note, verified
+
+
+def preview_import(*, actor, municipality: Municipality, filename: str, data: bytes) -> ImportBatch:
+    """Parse and validate an upload and keep the result for the preview page.
+
+    A refused file is kept too (with its one problem), so the person sees the report; no
+    observation changes until commit_import.
+    """
+    batch = ImportBatch(municipality=municipality, uploaded_by=actor, filename=filename[:255])
+    try:
+        parsed = imports.read_file(data, filename, selectors.indicator_lookup(municipality))
+    except imports.FileRefused as refusal:
+        batch.status = ImportBatch.Status.REFUSED
+        batch.problems = [{"row": None, "column": "", "message": str(refusal)}]
+        batch.summary = {"rows": 0, "problems": 1}
+    else:
+        batch.status = ImportBatch.Status.PREVIEW
+        batch.rows = parsed.rows if parsed.is_valid else []
+        batch.problems = parsed.problems
+        batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
+    batch.save()
+    return batch
+
+
+class ImportNotReady(ValueError):
+    pass
+
+
+def _insert(rows: Sequence[Sequence[Any]], batch_id: int | None) -> None:
+    """Plain inserts of many rows: COPY on PostgreSQL, executemany in the transaction on
+    SQLite (the fastest way each database takes a million rows)."""
+    table = Observation._meta.db_table
+    columns = ", ".join(
+        ["municipality_id", "batch_id"]
+        + [Observation._meta.get_field(name).column for name in ROW_COLUMNS]
+    )
+    # Table and column names come from the model, never from input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * (len(ROW_COLUMNS) + 2))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            rows,
+        )
+
+
+def _update(rows: Sequence[Sequence[Any]]) -> None:
+    table = Observation._meta.db_table
+    sql = (
+        f"UPDATE {table} SET value = %s, source = %s, quality = %s, note = %s, verified = %s, "  # noqa: S608
+        "batch_id = %s WHERE id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def write_rows(
+    *, municipality: Municipality, rows: Sequence[Sequence[Any]], batch_id: int | None = None
+) -> dict[str, Any]:
+    """Insert new observations and update changed ones in place; call inside a transaction.
+
+    Returns counts and the first CHANGES_KEPT changes as [indicator id, series, period,
+    old value, new value].
+    """
+    indicator_ids = {row[0] for row in rows}
+    existing = {
+        (indicator_id, series, granularity, period.isoformat()): (pk, rest)
+        for pk, indicator_id, series, granularity, period, *rest in Observation.objects.filter(
+            municipality=municipality, indicator_id__in=indicator_ids
+        ).values_list(
+            "pk",
+            "indicator_id",
+            "series",
+            "granularity",
+            "period",
+            "value",
+            "source",
+            "quality",
+            "note",
+            "verified",
+        )
+    }
+    inserts, updates, changes = [], [], []
+    unchanged = 0
+    municipality_id = municipality.pk
+    for row in rows:
+        found = existing.get((row[0], row[1], row[2], row[3]))
+        if found is None:
+            inserts.append((municipality_id, batch_id, *row))
+            continue
+        pk, old = found
+        if list(old) == list(row[COMPARED]):
+            unchanged += 1
+            continue
+        updates.append((*row[COMPARED], batch_id, pk))
+        if len(changes) < CHANGES_KEPT:
+            changes.append([row[0], row[1], row[3], old[0], row[4]])
+    # In key order, so the unique index is filled from left to right.
+    inserts.sort(key=lambda row: (row[2], row[3], row[4], row[5]))
+    _insert(inserts, batch_id)
+    _update(updates)
+    return {
+        "created": len(inserts),
+        "updated": len(updates),
+        "unchanged": unchanged,
+        "changes": changes,
+    }
+
+
+@transaction.atomic
+def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Write a previewed, valid batch: every row or none."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
+        raise ImportNotReady(batch.status)
+    outcome = write_rows(municipality=batch.municipality, rows=batch.rows, batch_id=batch.pk)
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.summary = {**batch.summary, **outcome}
+    batch.rows = []  # the observations hold them now
+    batch.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE if outcome["updated"] else AuditEvent.Action.CREATE,
+        obj=batch,
+        municipality=batch.municipality,
+        changes={
+            "created": outcome["created"],
+            "updated": outcome["updated"],
+            "unchanged": outcome["unchanged"],
+            "values": outcome["changes"][:50],
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def set_target(
+    *, actor, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
+) -> Target:
+    target = Target.objects.filter(municipality=municipality, indicator=indicator).first()
+    before = audit.snapshot(target, TARGET_FIELDS) if target else {}
+    target = target or Target(municipality=municipality, indicator=indicator)
+    for name in TARGET_FIELDS:
+        setattr(target, name, data.get(name))
+    target.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        obj=target,
+        municipality=municipality,
+        changes=audit.diff(before, audit.snapshot(target, TARGET_FIELDS)),
+    )
+    return target
+
+
+@transaction.atomic
+def create_own_indicator(
+    *, actor, municipality: Municipality, data: Mapping[str, Any]
+) -> Indicator:
+    indicator = Indicator.objects.create(
+        municipality=municipality,
+        level=Level.LOCAL,
+        sub_dimension="local",
+        slug=indicator_slug(data["code"]),
+        order=1000,
+        **{
+            name: data.get(name)
+            for name in (
+                "code",
+                "name",
+                "definition",
+                "formula",
+                "dimension",
+                "category",
+                "unit",
+                "direction",
+                "ideal_value",
+                "min_value",
+                "max_value",
+            )
+        },
+    )
+    indicator.purposes.set(data.get("purposes") or [])
+    indicator.action_areas.set(data.get("action_areas") or [])
+    audit.record(
+        actor=actor, action=AuditEvent.Action.CREATE, obj=indicator, municipality=municipality
+    )
+    return indicator
+
+
+@transaction.atomic
+def adjust_mapping(
+    *,
+    actor,
+    municipality: Municipality,
+    indicator: Indicator,
+    purposes: Sequence[Purpose],
+    action_areas: Sequence[ActionArea],
+) -> MappingAdjustment:
+    adjustment, created = MappingAdjustment.objects.get_or_create(
+        municipality=municipality, indicator=indicator
+    )
+    fields = ("purposes", "action_areas")
+    before = {} if created else audit.snapshot(adjustment, fields)
+    adjustment.purposes.set(purposes)
+    adjustment.action_areas.set(action_areas)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=adjustment,
+        municipality=municipality,
+        changes=audit.diff(before, audit.snapshot(adjustment, fields)),
+    )
+    return adjustment
+
+
+@transaction.atomic
+def claim_indicator(
+    *, actor, initiative: Initiative, indicator: Indicator, effect: str, note: str = ""
+) -> InitiativeIndicator:
+    claim, created = InitiativeIndicator.objects.update_or_create(
+        initiative=initiative, indicator=indicator, defaults={"effect": effect, "note": note}
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=claim,
+        municipality=initiative.municipality,
+        subject=initiative,
+        changes={"indicator": indicator.code, "effect": effect, "note": note},
+    )
+    return claim
+
+
+@transaction.atomic
+def withdraw_claim(*, actor, claim: InitiativeIndicator) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=claim,
+        municipality=claim.initiative.municipality,
+        subject=claim.initiative,
+    )
+    claim.delete()

@@ -1,0 +1,303 @@
+"""Indicator pages: the city profile, purpose view, indicator page, imports and exports under
+/m/<municipality>/indicators/, and the catalogue and comparison under /indicators/."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from roadmap.framework.models import Purpose
+from roadmap.initiatives.selectors import visible_initiatives
+from roadmap.municipalities.selectors import municipality_by_slug
+
+from . import charts, exports, selectors, services
+from .forms import ClaimForm, CompareForm, ImportForm, MappingForm, OwnIndicatorForm, TargetForm
+from .models import Dimension, ImportBatch, InitiativeIndicator, MappingAdjustment
+from .permissions import can_manage_indicators
+from .scoring import BANDS, CAP
+
+RECENT_IMPORTS = 10
+
+
+def manager_view(view):
+    """Sign-in first; then 403 unless the user manages this municipality's indicators.
+    The wrapped view receives the Municipality instead of its slug."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, municipality: str, **kwargs):
+        municipality = municipality_by_slug(municipality)
+        if not can_manage_indicators(request.user, municipality):
+            raise PermissionDenied
+        return view(request, municipality, **kwargs)
+
+    return wrapper
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _indicator_url(municipality, indicator) -> str:
+    return reverse(
+        "indicators:indicator",
+        kwargs={"municipality": municipality.slug, "indicator": indicator.slug},
+    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def profile(request, municipality: str):
+    municipality = municipality_by_slug(municipality)
+    return render(
+        request,
+        "indicators/profile.html",
+        {
+            "municipality": municipality,
+            "profile": selectors.city_profile(municipality),
+            "can_manage": can_manage_indicators(request.user, municipality),
+            "bands": BANDS,
+            "cap_percent": round(CAP * 100),
+        },
+    )
+
+
+def purpose(request, municipality: str, code: str):
+    municipality = municipality_by_slug(municipality)
+    chosen = get_object_or_404(Purpose, code=code)
+    return render(
+        request,
+        "indicators/purpose.html",
+        {
+            "municipality": municipality,
+            "purpose": chosen,
+            "group": selectors.purpose_view(municipality, chosen),
+            "purposes": Purpose.objects.all(),
+        },
+    )
+
+
+def indicator(request, municipality: str, indicator: str):
+    municipality = municipality_by_slug(municipality)
+    chosen = selectors.indicator_by_slug(municipality, indicator)
+    page = selectors.indicator_page(municipality, chosen, request.user)
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "municipality": municipality,
+            "page": page,
+            "indicator": chosen,
+            "series_charts": [charts.series_chart(row) for row in page.rows if row.points],
+            "others_chart": charts.others_chart(chosen, page.others) if page.others else None,
+            "can_manage": can_manage_indicators(request.user, municipality),
+        },
+    )
+
+
+def export_csv(request, municipality: str):
+    municipality = municipality_by_slug(municipality)
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.observations_for_export(municipality)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-indicators.csv"'
+    return response
+
+
+def export_json(request, municipality: str):
+    municipality = municipality_by_slug(municipality)
+    response = HttpResponse(
+        exports.json_text(municipality, exports.observations_for_export(municipality)),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-indicators.json"'
+    return response
+
+
+def catalogue(request):
+    indicators = list(selectors.indicators_for(None).prefetch_related("purposes", "action_areas"))
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {
+            "dimensions": [
+                (label, [item for item in indicators if item.dimension == code])
+                for code, label in Dimension.choices
+            ],
+            "count": len(indicators),
+            "core": sum(1 for item in indicators if item.level == "core"),
+        },
+    )
+
+
+def compare(request):
+    municipalities = selectors.municipalities_publishing()
+    form = CompareForm(request.GET or None, municipalities=municipalities)
+    comparison = chart = None
+    if form.is_bound and form.is_valid():
+        comparison = selectors.compare(list(form.cleaned_data["m"]))
+        chart = charts.comparison_chart(comparison)
+    return render(
+        request,
+        "indicators/compare.html",
+        {"form": form, "comparison": comparison, "chart": chart},
+    )
+
+
+# --- managing -----------------------------------------------------------------------------
+
+
+@manager_view
+def target_edit(request, municipality, indicator: str):
+    chosen = selectors.indicator_by_slug(municipality, indicator)
+    current = selectors.targets_of(municipality).get(chosen.pk)
+    form = TargetForm(_posted(request), instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_target(
+            actor=request.user, municipality=municipality, indicator=chosen, data=form.cleaned_data
+        )
+        messages.success(request, _("The target was saved."))
+        return redirect(_indicator_url(municipality, chosen))
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "title": _("Target for %(name)s") % {"name": chosen.name},
+            "intro": _("Unit: %(unit)s. %(direction)s.")
+            % {"unit": chosen.unit, "direction": chosen.get_direction_display()},
+            "cancel_url": _indicator_url(municipality, chosen),
+        },
+    )
+
+
+@manager_view
+def mapping_edit(request, municipality, indicator: str):
+    chosen = selectors.indicator_by_slug(municipality, indicator)
+    adjustment = MappingAdjustment.objects.filter(
+        municipality=municipality, indicator=chosen
+    ).first()
+    source = adjustment or chosen
+    initial = {
+        "purposes": list(source.purposes.all()),
+        "action_areas": list(source.action_areas.all()),
+    }
+    form = MappingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.adjust_mapping(
+            actor=request.user, municipality=municipality, indicator=chosen, **form.cleaned_data
+        )
+        messages.success(request, _("The mapping was saved."))
+        return redirect(_indicator_url(municipality, chosen))
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "title": _("Purposes and action areas of %(name)s") % {"name": chosen.name},
+            "intro": _("Your choice replaces the catalogue's default mapping for %(municipality)s.")
+            % {"municipality": municipality.name},
+            "cancel_url": _indicator_url(municipality, chosen),
+        },
+    )
+
+
+@manager_view
+def own_indicator_create(request, municipality):
+    form = OwnIndicatorForm(_posted(request), municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        created = services.create_own_indicator(
+            actor=request.user, municipality=municipality, data=form.cleaned_data
+        )
+        messages.success(request, _("The indicator was added."))
+        return redirect(_indicator_url(municipality, created))
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "title": _("Add an indicator of your own"),
+            "cancel_url": reverse("indicators:profile", kwargs={"municipality": municipality.slug}),
+        },
+    )
+
+
+@manager_view
+def import_upload(request, municipality):
+    form = ImportForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.preview_import(
+            actor=request.user, municipality=municipality, filename=upload.name, data=upload.read()
+        )
+        return redirect("indicators:import_batch", municipality=municipality.slug, pk=batch.pk)
+    return render(
+        request,
+        "indicators/import.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "batches": selectors.import_batches(municipality)[:RECENT_IMPORTS],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@manager_view
+def import_batch(request, municipality, pk: int):
+    batch = get_object_or_404(ImportBatch, municipality=municipality, pk=pk)
+    if request.method == "POST":
+        try:
+            services.commit_import(actor=request.user, batch=batch)
+        except services.ImportNotReady:
+            messages.error(
+                request, _("This import cannot be committed (it has problems or is done).")
+            )
+        else:
+            messages.success(request, _("The observations were imported."))
+        return redirect("indicators:import_batch", municipality=municipality.slug, pk=batch.pk)
+    return render(
+        request,
+        "indicators/import_batch.html",
+        {"municipality": municipality, "batch": batch, "preview_rows": batch.rows[:20]},
+    )
+
+
+@manager_view
+def initiative_claims(request, municipality, pk: int):
+    initiative = get_object_or_404(visible_initiatives(municipality, request.user), pk=pk)
+    form = ClaimForm(_posted(request), indicators=selectors.indicators_for(municipality))
+    if request.method == "POST":
+        if "withdraw" in request.POST:
+            claim = get_object_or_404(
+                InitiativeIndicator, initiative=initiative, pk=request.POST.get("withdraw")
+            )
+            services.withdraw_claim(actor=request.user, claim=claim)
+            messages.success(request, _("The indicator was removed from the initiative."))
+            return redirect(request.path)
+        if form.is_valid():
+            services.claim_indicator(actor=request.user, initiative=initiative, **form.cleaned_data)
+            messages.success(request, _("The indicator was linked to the initiative."))
+            return redirect(request.path)
+    return render(
+        request,
+        "indicators/initiative_claims.html",
+        {
+            "municipality": municipality,
+            "initiative": initiative,
+            "claims": initiative.indicator_claims.select_related("indicator"),
+            "form": form,
+        },
+    )
