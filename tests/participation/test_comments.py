@@ -4,8 +4,9 @@ import pytest
 
 from roadmap.core.models import AuditEvent
 from roadmap.core.text import render_markdown
-from roadmap.participation import proposal_services
+from roadmap.participation import moderation_services, proposal_services
 from roadmap.participation.models import Comment, Proposal, Visibility
+from tests.conftest import member
 from tests.factories import UserFactory
 from tests.participation.factories import CommentFactory, ProposalFactory
 from tests.participation.test_proposals import (
@@ -246,3 +247,22 @@ def test_a_reply_returns_to_the_page_that_shows_its_thread(client, proposal, par
     assert early.url == detail_url(proposal) + f"#comment-{early_reply.pk}"
     assert late.url == detail_url(proposal) + f"?page=3#comment-{late_reply.pk}"
     assert f'id="comment-{late_reply.pk}"' in client.get(late.url).content.decode()
+
+
+def test_cached_threads_show_every_change_at_once(client, proposal, municipality):
+    author = UserFactory(display_name="Kari")
+    comment = CommentFactory(proposal=proposal, author=author, body="Benches!")
+    assert "By Kari" in client.get(detail_url(proposal)).content.decode()
+
+    author.display_name = "Kari N."
+    author.save()
+    assert "By Kari N." in client.get(detail_url(proposal)).content.decode()
+
+    moderation_services.hide_item(
+        actor=member(municipality, "moderator"), item=comment, reason="Off topic"
+    )
+    content = client.get(detail_url(proposal)).content.decode()
+    assert "Hidden by a moderator: Off topic" in content
+
+    reply = CommentFactory(proposal=proposal, parent=comment, depth=1, body="Fair.")
+    assert f'id="comment-{reply.pk}"' in client.get(detail_url(proposal)).content.decode()

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -182,6 +188,9 @@ def _support_context(request, proposal, phase, announcement: str = "", error: st
     }
 
 
+THREADS_CACHE_SECONDS = 60 * 60
+
+
 @dataclasses.dataclass(frozen=True)
 class CommentLinks:
     """The parts of the links every comment carries, built once per page: a page shows up to
@@ -210,6 +219,52 @@ def _comment_links(request, municipality) -> CommentLinks:
     )
 
 
+def _threads_html(request, nodes, *, may_reply: bool, links: CommentLinks) -> str:
+    """The comment threads as HTML, rendered once and then reused from the cache.
+
+    The key holds every value `_comment.html` reads, so a new reply, an edit, moderation or a
+    renamed author makes a new key and nothing needs invalidating: a long discussion costs its
+    rendering once per page and language instead of once per visit."""
+    signed_in = request.user.is_authenticated
+    fingerprint: list = [get_language(), signed_in, may_reply, dataclasses.astuple(links)]
+
+    def add(nodes):
+        for node in nodes:
+            comment = node.comment
+            organisation = comment.organisation.name if comment.organisation_id else ""
+            fingerprint.append(
+                (
+                    comment.pk,
+                    comment.depth,
+                    comment.visibility,
+                    comment.moderation_reason,
+                    str(comment.author) if comment.author_id else "",
+                    organisation,
+                    comment.created_at.isoformat(),
+                    comment.body_html,
+                )
+            )
+            add(node.replies)
+
+    add(nodes)
+    digest = hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest()
+    key = f"participation:threads:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "participation/_comment_threads.html",
+            {
+                "comments": nodes,
+                "may_reply": may_reply,
+                "comment_links": links,
+                "user": request.user,
+            },
+        )
+        cache.set(key, html, THREADS_CACHE_SECONDS)
+    # Rendered by our own template with autoescaping; user text inside is escaped or nh3-clean.
+    return mark_safe(html)  # noqa: S308
+
+
 def _detail_page(request, municipality, process, proposal, *, comment_form=None, status=200):
     phase = current_phase(process)
     comment_decision = action_decision(request.user, phase, "comment")
@@ -233,9 +288,13 @@ def _detail_page(request, municipality, process, proposal, *, comment_form=None,
             "municipality": municipality,
             "process": process,
             "phase": phase,
-            "comments": selectors.comment_tree(proposal, request.user, threads),
+            "comments_html": _threads_html(
+                request,
+                selectors.comment_tree(proposal, request.user, threads),
+                may_reply=may_reply,
+                links=_comment_links(request, municipality),
+            ),
             "page_obj": threads,
-            "comment_links": _comment_links(request, municipality),
             "comment_form": comment_form,
             "comment_decision": comment_decision,
             "may_reply": may_reply,
