@@ -95,6 +95,13 @@ def test_every_write_moves_the_counts_as_a_recount_would(process, municipality, 
     assert totals(process)["participants"] == 4, "withdrawing does not undo taking part"
     assert_counts_match_a_recount(process)
 
+    # Someone whose only contribution was a support they took back took part all the same.
+    passer_by = old_user()
+    proposal_services.support(user=passer_by, proposal=proposals[1])
+    proposal_services.withdraw_support(user=passer_by, proposal=proposals[1])
+    assert totals(process)["participants"] == 5
+    assert_counts_match_a_recount(process)
+
     moderator = member(municipality, "moderator")
     moderation_services.hide_item(actor=moderator, item=reply, reason="Off topic.")
     assert totals(process)["comments"] == 1
@@ -103,10 +110,10 @@ def test_every_write_moves_the_counts_as_a_recount_would(process, municipality, 
     # Hiding a proposal takes its comments and supports out of the figures, restoring brings
     # them back.
     moderation_services.hide_item(actor=moderator, item=proposals[0], reason="Duplicate.")
-    assert totals(process) == {"participants": 4, "proposals": 2, "comments": 0, "supports": 0}
+    assert totals(process) == {"participants": 5, "proposals": 2, "comments": 0, "supports": 0}
     assert_counts_match_a_recount(process)
     moderation_services.restore_item(actor=moderator, item=Proposal.objects.get(pk=proposals[0].pk))
-    assert totals(process) == {"participants": 4, "proposals": 3, "comments": 1, "supports": 3}
+    assert totals(process) == {"participants": 5, "proposals": 3, "comments": 1, "supports": 3}
     assert_counts_match_a_recount(process)
 
 

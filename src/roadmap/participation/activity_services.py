@@ -143,7 +143,8 @@ def _bucket_counts(verifications: QuerySet, contributions) -> dict[Bucket, Count
 
 
 def rebuild_process_activity(process_ids: Iterable[int] | None = None, *, apps=None) -> None:
-    """Recount the figures of these processes (all when None) from their rows.
+    """Recount the figures of these processes (all when None) from their rows and the
+    participants recorded so far.
 
     `apps` lets a data migration pass its historical models."""
     apps = apps or installed_apps
@@ -180,6 +181,13 @@ def rebuild_process_activity(process_ids: Iterable[int] | None = None, *, apps=N
                     first_at[user] = at
                 if own == published and proposal == published:
                     counted.append((at, user))
+        # Whoever took part stays counted, also after withdrawing their only support: keep the
+        # participants recorded so far (their day taken as noon, local time).
+        recorded = participant.objects.filter(process_id=process_id)
+        for user, day in recorded.values_list("user_id", "first_day").iterator():
+            if user not in first_at or day < _local_day(first_at[user]):
+                noon = datetime.datetime.combine(day, datetime.time(12))
+                first_at[user] = timezone.make_aware(noon)
         contributions["participants"] = [(at, user) for user, at in first_at.items()]
         verifications = model("ResidentVerification").objects.filter(
             municipality_id=municipality_id
