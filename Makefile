@@ -86,13 +86,13 @@ bench-indicators: install
 	$(PYTHON) benchmarks/indicators_pages.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
 
 # Opinion maps: recompute at 50,000 × 2,000 with 5,000,000 votes against a dense baseline, and
-# vote latency while the map is recomputed (docs/performance-opinions.md).
+# vote latency while the map is recomputed (docs/performance.md, "Opinion maps").
 BENCH_OPINIONS_DATABASE ?= var/bench-opinions.sqlite3
 bench-opinions: install
 	$(PYTHON) benchmarks/opinions_recompute.py
 	$(PYTHON) benchmarks/opinions_votes.py --database $(BENCH_OPINIONS_DATABASE) $(BENCH_ARGS)
 
-# Workshop synthesis of 10,000 notes, and the board polled by 200 browsers; see docs/performance-workshops.md.
+# Workshop synthesis of 10,000 notes, and the board polled by 200 browsers; see docs/performance.md, "Workshops".
 bench-workshops: install
 	$(PYTHON) benchmarks/workshops_synthesis.py
 	$(PYTHON) benchmarks/workshops_board.py $(BENCH_ARGS)
