@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from roadmap.accounts.models import User
 from roadmap.municipalities.models import Municipality
+from roadmap.participation.activity_services import rebuild_process_activity
 from roadmap.participation.models import (
     Block,
     Comment,
@@ -93,6 +94,8 @@ def scene(transactional_db, municipality, editor, administrator) -> Scene:
     Notification.objects.create(
         user=participant, proposal=proposal, message="Your proposal got an answer."
     )
+    # The factories write past the services that keep the figures: count them once.
+    rebuild_process_activity([process.pk])
     return Scene(
         municipality=municipality,
         process=process,
