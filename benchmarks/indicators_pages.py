@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from benchmarks.generate_participation import use_database  # noqa: E402
 from benchmarks.indicators_generate import DEFAULT_DATABASE, SLUG  # noqa: E402
+from benchmarks.indicators_import import load_average  # noqa: E402
 
 PROFILE_P95_MS = 150
 CHART_WARM_MS = 50
@@ -58,7 +59,7 @@ def main() -> None:
     count = Municipality.objects.filter(slug__startswith="bench-").count()
     print(
         f"Database: {name} ({connection.vendor}); {count} municipalities, "
-        f"{Observation.objects.count():,} observations"
+        f"{Observation.objects.count():,} observations; load average {load_average()}"
     )
     client = Client()
     indicator = Indicator.objects.get(code="EN: EN: AQ: 2C")
@@ -98,6 +99,7 @@ def main() -> None:
     floor = statistics.median(results["trivial view (floor)"])
     ratio = statistics.median(results["city profile"]) / floor
     print(f"  city profile / trivial view (p50): {ratio:.0f}×")
+    print(f"  load average after the pages: {load_average()}")
 
     municipality = Municipality.objects.get(slug=slugs[0])
     rows = selectors.indicator_page(municipality, indicator, None).rows

@@ -134,3 +134,61 @@ def test_numbers_in_nordic_and_international_notation(text, number):
 def test_non_numbers_are_rejected(text):
     with pytest.raises(ValueError):
         imports.parse_number(text)
+
+
+# --- chunks: whole columns checked at once, row by row only where a chunk has a problem --------
+
+GOOD_ROWS = [
+    f"{PERCENT_CODE};2020;50,5;%;ja",
+    f"{GHG_CODE};2020;3,5;t CO2e per capita;nei",
+    f"{PERCENT_CODE};2021-06;60;%;",
+    f"{GHG_CODE};2021-06-30; 4 ;;1",
+    f"{PERCENT_CODE};2022;70;;yes",
+]
+
+
+def _file(rows):
+    return "indicator;period;value;unit;verified\n" + "\n".join(rows) + "\n"
+
+
+def test_chunked_checking_keeps_the_same_rows_as_one_chunk(lookup, monkeypatch):
+    whole = _read(_file(GOOD_ROWS), lookup)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+
+    def row_by_row(*args):
+        raise AssertionError("a valid chunk was checked row by row")
+
+    monkeypatch.setattr(imports._Checker, "check_rows", row_by_row)
+    chunked = _read(_file(GOOD_ROWS), lookup)
+    assert chunked.rows == whole.rows
+    assert (chunked.row_count, chunked.problem_count) == (5, 0)
+    assert [row[2:5] for row in chunked.rows[2:4]] == [
+        ["month", "2021-06-01", 60.0],
+        ["day", "2021-06-30", 4.0],
+    ]
+    assert [row[8] for row in chunked.rows] == [True, False, False, True, True]
+
+
+def test_problems_in_a_later_chunk_are_reported_with_their_rows(lookup, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    rows = [
+        *GOOD_ROWS,
+        f"{PERCENT_CODE};2020;51;%;ja",  # row 7: duplicate of row 2, two chunks earlier
+        f"{PERCENT_CODE};2023;1.234,5;%;ja",  # row 8: thousands separator, out of range
+        "",  # row 9: blank, skipped
+        f"{PERCENT_CODE};2024;1 2,5;%;maybe",  # row 10: read as 12.5; "maybe" is not a flag
+    ]
+    parsed = _read(_file(rows), lookup)
+    found = [(problem["row"], problem["column"]) for problem in parsed.problems]
+    assert found == [(7, "period"), (8, "value"), (10, "verified")]
+    assert "row 2 has the same indicator" in parsed.problems[0]["message"]
+    assert "1234.5 is outside the plausible range" in parsed.problems[1]["message"]
+    assert parsed.row_count == 8
+    assert len(parsed.rows) == 5  # the good rows; the preview keeps none of an invalid file
+
+
+def test_a_chunk_with_thousands_separators_is_read_row_by_row(lookup, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    parsed = _read(_file([f"{GHG_CODE};2020;1 234,5;;", f"{GHG_CODE};2021;1.000,25;;"]), lookup)
+    assert parsed.problem_count == 0
+    assert [row[4] for row in parsed.rows] == [1234.5, 1000.25]

@@ -135,6 +135,24 @@ def test_comparison_needs_two_to_six_municipalities(client, municipality):
     assert "Choose from 2 to 6 municipalities" in response.content.decode()
 
 
+def test_comparison_form_offers_each_publishing_municipality_as_a_labelled_checkbox(
+    client, municipality, other_municipality
+):
+    silent = MunicipalityFactory(name="Stillevik")  # publishes nothing: not offered
+    for place in (municipality, other_municipality):
+        observe(place, GHG_CODE, {2024: 3.0})
+    text = client.get(
+        reverse("indicator_catalogue:compare") + f"?m={other_municipality.slug}"
+    ).content.decode()
+    assert '<legend class="ds-label">Municipalities to compare' in text
+    assert (
+        f'<label for="id_m_0"><input type="checkbox" name="m" value="{other_municipality.slug}" '
+        f'id="id_m_0" checked> {other_municipality.name}</label>'
+    ) in text
+    assert f'value="{municipality.slug}" id="id_m_1">' in text
+    assert silent.slug not in text
+
+
 def test_initiative_page_shows_claimed_indicators_with_constant_queries(client, municipality):
     initiative = InitiativeFactory(municipality=municipality)
     url = reverse(

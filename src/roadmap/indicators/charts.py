@@ -125,10 +125,10 @@ def value_bar_spec(*, values: list[dict[str, Any]], value_title: str, category_t
     )
 
 
-def others_chart(indicator: Indicator, others: Sequence[tuple[Any, float, int]]) -> Chart:
+def others_chart(indicator: Indicator, others: Sequence[tuple[str, float, int]]) -> Chart:
     values = [
-        {"category": f"{municipality.name} ({year})", "value": value, "label": format_number(value)}
-        for municipality, value, year in others
+        {"category": f"{name} ({year})", "value": value, "label": format_number(value)}
+        for name, value, year in others
     ]
     return Chart(
         caption=_("%(name)s: latest value of each municipality that publishes it, in %(unit)s")
@@ -137,9 +137,7 @@ def others_chart(indicator: Indicator, others: Sequence[tuple[Any, float, int]])
             values=values, value_title=indicator.unit, category_title=_("Municipality (year)")
         ),
         columns=[_("Municipality"), _("Year"), _("Value")],
-        rows=[
-            [municipality.name, year, format_number(value)] for municipality, value, year in others
-        ],
+        rows=[[name, year, format_number(value)] for name, value, year in others],
         chart_id=f"others-{indicator.slug}",
     )
 

@@ -1,25 +1,23 @@
 """CSV and JSON export of a municipality's observations, safe to open in a spreadsheet.
 
-A text cell that starts with = + - @ tab or carriage return could run as a formula when the
-file is opened in Excel or LibreOffice; such cells get a leading apostrophe. Plain numbers
-(including negative ones) are left alone.
+Text cells that a spreadsheet could run as a formula are neutralised by
+roadmap.core.spreadsheet (the CSV through csv_response, the JSON cell by cell), so both files
+carry the same values.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
-from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+
+from roadmap.core.spreadsheet import csv_response, neutralise
 
 from .models import Observation
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?([eE][-+]?\d+)?$")
 COLUMNS = (
     "indicator",
     "name",
@@ -34,12 +32,6 @@ COLUMNS = (
 )
 
 
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
 def observations_for_export(municipality) -> QuerySet[Observation]:
     return (
         Observation.objects.filter(municipality=municipality)
@@ -48,34 +40,29 @@ def observations_for_export(municipality) -> QuerySet[Observation]:
     )
 
 
-def _record(observation: Observation) -> dict[str, Any]:
+def _cells(observation: Observation, *, verified: Any) -> tuple[Any, ...]:
+    """One observation's cells in COLUMNS order, not yet neutralised."""
     indicator = observation.indicator
-    return {
-        "indicator": neutralise(indicator.code),
-        "name": neutralise(indicator.name),
-        "series": neutralise(observation.series),
-        "period": observation.period_label,
-        "value": observation.value,
-        "unit": neutralise(indicator.unit),
-        "source": neutralise(observation.source),
-        "quality": observation.quality,
-        "verified": observation.verified,
-        "note": neutralise(observation.note),
-    }
+    return (
+        indicator.code,
+        indicator.name,
+        observation.series,
+        observation.period_label,
+        observation.value,
+        indicator.unit,
+        observation.source,
+        observation.quality,
+        verified,
+        observation.note,
+    )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(observations: QuerySet[Observation]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)  # the BOM makes Excel read UTF-8
-    for observation in observations.iterator(chunk_size=2000):
-        record = _record(observation)
-        record["verified"] = "yes" if record["verified"] else "no"
-        yield writer.writerow([record[column] for column in COLUMNS])
+def csv_download(municipality, observations: QuerySet[Observation]) -> StreamingHttpResponse:
+    rows = (
+        _cells(item, verified="yes" if item.verified else "no")
+        for item in observations.iterator(chunk_size=2000)
+    )
+    return csv_response(f"{municipality.slug}-indicators.csv", COLUMNS, rows)
 
 
 def json_text(municipality, observations: QuerySet[Observation]) -> str:
@@ -83,7 +70,12 @@ def json_text(municipality, observations: QuerySet[Observation]) -> str:
     json.dump(
         {
             "municipality": municipality.slug,
-            "observations": [_record(observation) for observation in observations.iterator()],
+            "observations": [
+                dict(
+                    zip(COLUMNS, map(neutralise, _cells(item, verified=item.verified)), strict=True)
+                )
+                for item in observations.iterator()
+            ],
         },
         buffer,
         ensure_ascii=False,

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter, le, methodcaller
 from typing import Any
 
@@ -123,8 +123,8 @@ def check_size(size: int) -> None:
         )
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) or, failing that, Windows-1252."""
+def text_encoding(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped) or, failing that, Windows-1252; FileRefused for anything else."""
     if b"\x00" in data[:4096]:
         raise FileRefused(
             _(
@@ -133,11 +133,13 @@ def decode(data: bytes) -> str:
             )
         )
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return "utf-8-sig"
     try:
-        return data.decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError as error:
         raise FileRefused(
             _(
@@ -146,18 +148,18 @@ def decode(data: bytes) -> str:
             )
             % {"position": error.start + 1}
         ) from error
+    return "cp1252"
 
 
-def sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
+def sniff_delimiter(header: str) -> str:
     return max(DELIMITERS, key=header.count)
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    text = decode(data)
-    if not text.strip():
-        raise FileRefused(_("The file is empty."))
-    return csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    # Decoded as it is read: a StringIO of the whole text would hold four bytes per character.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=text_encoding(data), newline="")
+    header = stream.readline()
+    return csv.reader(chain([header], stream), delimiter=sniff_delimiter(header))
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:

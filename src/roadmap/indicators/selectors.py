@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -56,7 +57,12 @@ def format_number(value: float) -> str:
 
     Profiles format a few hundred numbers per page; this costs a fraction of floatformat."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR")) if "." in text else text
+    return text.replace(".", _decimal_mark(get_language())) if "." in text else text
+
+
+@lru_cache(maxsize=16)
+def _decimal_mark(language: str | None) -> str:
+    return get_format("DECIMAL_SEPARATOR", language)
 
 
 @lru_cache(maxsize=16)
@@ -91,8 +97,8 @@ def indicator_lookup(municipality: Municipality) -> dict[str, IndicatorInfo]:
     return lookup
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    # A tuple: a profile builds about a thousand of these per request.
     period: datetime.date
     granularity: str
     value: float
@@ -224,10 +230,20 @@ def _series_points(municipality: Municipality, indicator_ids=None) -> dict[tuple
     return series
 
 
+# What pages show and score with; the timestamps are left out of these read-only lists.
+TARGET_FIELDS = ("indicator_id", "baseline_value", "baseline_year", "target_value", "target_year")
+
+
 def targets_of(municipality: Municipality) -> dict[int, Target]:
+    """indicator id → target, for display (not for saving: only TARGET_FIELDS are loaded)."""
     return {
-        target.indicator_id: target for target in Target.objects.filter(municipality=municipality)
+        target.indicator_id: target
+        for target in Target.objects.filter(municipality=municipality).only(*TARGET_FIELDS)
     }
+
+
+def target_for(municipality: Municipality, indicator: Indicator) -> Target | None:
+    return Target.objects.filter(municipality=municipality, indicator=indicator).first()
 
 
 def _rows(
@@ -362,27 +378,22 @@ class IndicatorPage:
     indicator: Indicator
     rows: list[IndicatorRow]
     target: Target | None
-    # (municipality, latest yearly value, its year) for every municipality that publishes it.
-    others: list[tuple[Municipality, float, int]]
+    # (municipality name, latest yearly value, its year) for every municipality publishing it
+    others: list[tuple[str, float, int]]
     claims: list[InitiativeIndicator]
 
 
-def latest_by_municipality(indicator: Indicator) -> list[tuple[Municipality, float, int]]:
-    """The newest yearly value of the whole indicator per municipality (one query)."""
-    latest: dict[int, tuple[Municipality, float, int]] = {}
-    observations = (
+def latest_by_municipality(indicator: Indicator) -> list[tuple[str, float, int]]:
+    """(municipality name, newest yearly value, its year) of every municipality that publishes
+    the whole indicator, by name (one query; plain values, as there can be hundreds)."""
+    latest: dict[int, tuple[str, float, int]] = {}
+    for municipality_id, name, value, period in (
         Observation.objects.filter(indicator=indicator, series="", granularity=Granularity.YEAR)
-        .select_related("municipality")
-        .only("value", "period", "municipality__name", "municipality__slug")
         .order_by("municipality_id", "period")
-    )
-    for observation in observations:
-        latest[observation.municipality_id] = (
-            observation.municipality,
-            observation.value,
-            observation.period.year,
-        )
-    return sorted(latest.values(), key=lambda item: item[0].name)
+        .values_list("municipality_id", "municipality__name", "value", "period")
+    ):
+        latest[municipality_id] = (name, value, period.year)
+    return sorted(latest.values())
 
 
 def claims_visible_to(user, municipality: Municipality, indicator: Indicator):
@@ -395,7 +406,7 @@ def claims_visible_to(user, municipality: Municipality, indicator: Indicator):
 
 
 def indicator_page(municipality: Municipality, indicator: Indicator, user) -> IndicatorPage:
-    target = Target.objects.filter(municipality=municipality, indicator=indicator).first()
+    target = target_for(municipality, indicator)
     series = _series_points(municipality, [indicator.pk])
     rows = _rows([indicator], series, {indicator.pk: target} if target else {})
     return IndicatorPage(
@@ -459,9 +470,9 @@ def compare(municipalities: Sequence[Municipality]) -> Comparison:
     latest = {key: Point(*point) for key, point in newest.items()}
     targets = {
         (target.municipality_id, target.indicator_id): target
-        for target in Target.objects.filter(
-            municipality_id__in=ids, indicator__in=indicators
-        ).only("municipality_id", "indicator_id", "baseline_value", "target_value")
+        for target in Target.objects.filter(municipality_id__in=ids, indicator__in=indicators).only(
+            "municipality_id", *TARGET_FIELDS
+        )
     }
     table = []
     for indicator in indicators:
@@ -481,9 +492,7 @@ def compare(municipalities: Sequence[Municipality]) -> Comparison:
             label,
             [
                 scoring.roll_up(
-                    cells[index].score
-                    for indicator, cells in table
-                    if indicator.dimension == code
+                    cells[index].score for indicator, cells in table if indicator.dimension == code
                 )
                 for index in range(len(municipalities))
             ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -49,18 +50,19 @@ def preview_import(*, actor, municipality: Municipality, filename: str, data: by
     observation changes until commit_import.
     """
     batch = ImportBatch(municipality=municipality, uploaded_by=actor, filename=filename[:255])
-    try:
-        parsed = imports.read_file(data, filename, selectors.indicator_lookup(municipality))
-    except imports.FileRefused as refusal:
-        batch.status = ImportBatch.Status.REFUSED
-        batch.problems = [{"row": None, "column": "", "message": str(refusal)}]
-        batch.summary = {"rows": 0, "problems": 1}
-    else:
-        batch.status = ImportBatch.Status.PREVIEW
-        batch.rows = parsed.rows if parsed.is_valid else []
-        batch.problems = parsed.problems
-        batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
-    batch.save()
+    with imports.cyclic_gc_paused():
+        try:
+            parsed = imports.read_file(data, filename, selectors.indicator_lookup(municipality))
+        except imports.FileRefused as refusal:
+            batch.status = ImportBatch.Status.REFUSED
+            batch.problems = [{"row": None, "column": "", "message": str(refusal)}]
+            batch.summary = {"rows": 0, "problems": 1}
+        else:
+            batch.status = ImportBatch.Status.PREVIEW
+            batch.rows = parsed.rows if parsed.is_valid else []
+            batch.problems = parsed.problems
+            batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
+        batch.save()
     return batch
 
 
@@ -142,7 +144,7 @@ def write_rows(
         if len(changes) < CHANGES_KEPT:
             changes.append([row[0], row[1], row[3], old[0], row[4]])
     # In key order, so the unique index is filled from left to right.
-    inserts.sort(key=lambda row: (row[2], row[3], row[4], row[5]))
+    inserts.sort(key=itemgetter(2, 3, 4, 5))
     _insert(inserts, batch_id)
     _update(updates)
     return {
@@ -156,10 +158,11 @@ def write_rows(
 @transaction.atomic
 def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
     """Write a previewed, valid batch: every row or none."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
-        raise ImportNotReady(batch.status)
-    outcome = write_rows(municipality=batch.municipality, rows=batch.rows, batch_id=batch.pk)
+    with imports.cyclic_gc_paused():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
+            raise ImportNotReady(batch.status)
+        outcome = write_rows(municipality=batch.municipality, rows=batch.rows, batch_id=batch.pk)
     batch.status = ImportBatch.Status.COMMITTED
     batch.summary = {**batch.summary, **outcome}
     batch.rows = []  # the observations hold them now

@@ -8,7 +8,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -105,12 +105,7 @@ def indicator(request, municipality: str, indicator: str):
 
 def export_csv(request, municipality: str):
     municipality = municipality_by_slug(municipality)
-    response = StreamingHttpResponse(
-        exports.csv_lines(exports.observations_for_export(municipality)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}-indicators.csv"'
-    return response
+    return exports.csv_download(municipality, exports.observations_for_export(municipality))
 
 
 def export_json(request, municipality: str):
@@ -159,7 +154,7 @@ def compare(request):
 @manager_view
 def target_edit(request, municipality, indicator: str):
     chosen = selectors.indicator_by_slug(municipality, indicator)
-    current = selectors.targets_of(municipality).get(chosen.pk)
+    current = selectors.target_for(municipality, chosen)
     form = TargetForm(_posted(request), instance=current)
     if request.method == "POST" and form.is_valid():
         services.set_target(
