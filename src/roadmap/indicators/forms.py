@@ -12,6 +12,7 @@ from roadmap.municipalities.models import Municipality
 
 from .imports import MAX_UPLOAD_BYTES, FileRefused, check_size
 from .models import Direction, ExpectedEffect, Indicator, Target
+from .services import OWN_INDICATOR_FIELDS
 
 # Path segments under /m/<slug>/indicators/ that are pages of their own, not indicators.
 RESERVED_SLUGS = frozenset({"import", "imports", "export", "purposes", "own", "initiatives"})
@@ -72,21 +73,7 @@ class TargetForm(forms.ModelForm):
 class OwnIndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "definition",
-            "formula",
-            "dimension",
-            "category",
-            "unit",
-            "direction",
-            "ideal_value",
-            "min_value",
-            "max_value",
-            "purposes",
-            "action_areas",
-        ]
+        fields = [*OWN_INDICATOR_FIELDS, "purposes", "action_areas"]
         widgets = {
             "purposes": forms.CheckboxSelectMultiple,
             "action_areas": forms.CheckboxSelectMultiple,

@@ -28,6 +28,20 @@ from .models import (
 
 CHANGES_KEPT = 500
 TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
+# What a municipality says about an indicator of its own (its mapping comes separately).
+OWN_INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "definition",
+    "formula",
+    "dimension",
+    "category",
+    "unit",
+    "direction",
+    "ideal_value",
+    "min_value",
+    "max_value",
+)
 # Observation columns written by imports, in the order of ImportBatch.rows entries.
 ROW_COLUMNS = (
     "indicator_id",
@@ -212,22 +226,7 @@ def create_own_indicator(
         sub_dimension="local",
         slug=indicator_slug(data["code"]),
         order=1000,
-        **{
-            name: data.get(name)
-            for name in (
-                "code",
-                "name",
-                "definition",
-                "formula",
-                "dimension",
-                "category",
-                "unit",
-                "direction",
-                "ideal_value",
-                "min_value",
-                "max_value",
-            )
-        },
+        **{name: data.get(name) for name in OWN_INDICATOR_FIELDS},
     )
     indicator.purposes.set(data.get("purposes") or [])
     indicator.action_areas.set(data.get("action_areas") or [])

@@ -151,6 +151,21 @@ def compare(request):
 # --- managing -----------------------------------------------------------------------------
 
 
+def _form_page(request, municipality, form, *, title: str, cancel_url: str, intro: str = ""):
+    """A management form page (again with its errors after a POST)."""
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 @manager_view
 def target_edit(request, municipality, indicator: str):
     chosen = selectors.indicator_by_slug(municipality, indicator)
@@ -162,17 +177,14 @@ def target_edit(request, municipality, indicator: str):
         )
         messages.success(request, _("The target was saved."))
         return redirect(_indicator_url(municipality, chosen))
-    return render(
+    return _form_page(
         request,
-        "indicators/form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Target for %(name)s") % {"name": chosen.name},
-            "intro": _("Unit: %(unit)s. %(direction)s.")
-            % {"unit": chosen.unit, "direction": chosen.get_direction_display()},
-            "cancel_url": _indicator_url(municipality, chosen),
-        },
+        municipality,
+        form,
+        title=_("Target for %(name)s") % {"name": chosen.name},
+        intro=_("Unit: %(unit)s. %(direction)s.")
+        % {"unit": chosen.unit, "direction": chosen.get_direction_display()},
+        cancel_url=_indicator_url(municipality, chosen),
     )
 
 
@@ -194,17 +206,14 @@ def mapping_edit(request, municipality, indicator: str):
         )
         messages.success(request, _("The mapping was saved."))
         return redirect(_indicator_url(municipality, chosen))
-    return render(
+    return _form_page(
         request,
-        "indicators/form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Purposes and action areas of %(name)s") % {"name": chosen.name},
-            "intro": _("Your choice replaces the catalogue's default mapping for %(municipality)s.")
-            % {"municipality": municipality.name},
-            "cancel_url": _indicator_url(municipality, chosen),
-        },
+        municipality,
+        form,
+        title=_("Purposes and action areas of %(name)s") % {"name": chosen.name},
+        intro=_("Your choice replaces the catalogue's default mapping for %(municipality)s.")
+        % {"municipality": municipality.name},
+        cancel_url=_indicator_url(municipality, chosen),
     )
 
 
@@ -217,15 +226,12 @@ def own_indicator_create(request, municipality):
         )
         messages.success(request, _("The indicator was added."))
         return redirect(_indicator_url(municipality, created))
-    return render(
+    return _form_page(
         request,
-        "indicators/form.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Add an indicator of your own"),
-            "cancel_url": reverse("indicators:profile", kwargs={"municipality": municipality.slug}),
-        },
+        municipality,
+        form,
+        title=_("Add an indicator of your own"),
+        cancel_url=reverse("indicators:profile", kwargs={"municipality": municipality.slug}),
     )
 
 
