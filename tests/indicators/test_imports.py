@@ -32,9 +32,9 @@ def test_a_nordic_file_with_bom_semicolons_and_decimal_commas_is_read(lookup):
     assert parsed.problem_count == 0
     ghg, broadband = parsed.rows
     assert ghg[0] == indicator(GHG_CODE).pk
-    assert ghg[2:5] == ["year", "2023-01-01", 3.25]
-    assert ghg[5:] == ["Miljødirektoratet", "measured", "", True]
-    assert broadband[2:5] == ["month", "2024-03-01", 88.5]
+    assert ghg[2:5] == ("year", "2023-01-01", 3.25)
+    assert ghg[5:] == ("Miljødirektoratet", "measured", "", True)
+    assert broadband[2:5] == ("month", "2024-03-01", 88.5)
 
 
 def test_windows_1252_and_tabs_are_read(lookup):
@@ -47,7 +47,7 @@ def test_windows_1252_and_tabs_are_read(lookup):
 def test_commas_with_quoted_decimal_commas_and_slugs_are_read(lookup):
     parsed = _read('indicator,period,value\nen-en-aq-2c,2021-06-30,"4,1"\n', lookup)
     assert parsed.problem_count == 0
-    assert parsed.rows[0][2:5] == ["day", "2021-06-30", 4.1]
+    assert parsed.rows[0][2:5] == ("day", "2021-06-30", 4.1)
 
 
 def test_xlsx_is_read(lookup):
@@ -59,7 +59,7 @@ def test_xlsx_is_read(lookup):
     workbook.save(buffer)
     parsed = imports.read_file(buffer.getvalue(), "data.xlsx", lookup)
     assert parsed.problem_count == 0
-    assert parsed.rows[0][2:5] == ["year", "2024-01-01", 88.5]
+    assert parsed.rows[0][2:5] == ("year", "2024-01-01", 88.5)
 
 
 def test_every_bad_row_is_reported_with_its_row_and_reason(lookup):
@@ -163,8 +163,8 @@ def test_chunked_checking_keeps_the_same_rows_as_one_chunk(lookup, monkeypatch):
     assert chunked.rows == whole.rows
     assert (chunked.row_count, chunked.problem_count) == (5, 0)
     assert [row[2:5] for row in chunked.rows[2:4]] == [
-        ["month", "2021-06-01", 60.0],
-        ["day", "2021-06-30", 4.0],
+        ("month", "2021-06-01", 60.0),
+        ("day", "2021-06-30", 4.0),
     ]
     assert [row[8] for row in chunked.rows] == [True, False, False, True, True]
 

@@ -37,7 +37,7 @@ def test_a_file_with_one_bad_row_changes_nothing_and_cannot_be_committed(municip
     text = f"indicator;period;value\n{GHG_CODE};2022;3,0\n{GHG_CODE};2023;lots\n"
     batch = _preview(municipality, editor, text)
     assert batch.summary == {"rows": 2, "problems": 1}
-    assert batch.rows == []
+    assert batch.columns == []
     with pytest.raises(services.ImportNotReady):
         services.commit_import(actor=editor, batch=batch)
     assert list(Observation.objects.values_list("value", flat=True)) == [4.0]

@@ -293,7 +293,7 @@ def test_only_editors_and_administrators_of_the_municipality_manage(
     """Another municipality's editor, a plain user or an assessor gets 403 everywhere."""
     user = outsider if role is None else member(municipality, role)
     other_batch = ImportBatch.objects.create(
-        municipality=municipality, filename="x.csv", status="preview", rows=[], summary={}
+        municipality=municipality, filename="x.csv", status="preview", columns=[], summary={}
     )
     initiative = InitiativeFactory(municipality=municipality)
     client.force_login(user)
@@ -317,7 +317,7 @@ def test_an_editor_cannot_open_another_municipalitys_batch_through_their_own(
     client, municipality, other_municipality, outsider
 ):
     batch = ImportBatch.objects.create(
-        municipality=municipality, filename="x.csv", status="preview", rows=[], summary={}
+        municipality=municipality, filename="x.csv", status="preview", columns=[], summary={}
     )
     client.force_login(outsider)
     url = _url("import_batch", other_municipality, pk=batch.pk)

@@ -33,8 +33,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("municipality", "uploaded_by")
     # The rows of a large batch are megabytes of JSON: never load them into the admin.
-    exclude = ("rows",)
+    exclude = ("columns",)
     readonly_fields = ("municipality", "uploaded_by", "filename", "status", "problems", "summary")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("rows")
+        return super().get_queryset(request).defer("columns")

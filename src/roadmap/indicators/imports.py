@@ -80,10 +80,25 @@ class IndicatorInfo:
         )
 
 
+# What each valid row becomes, kept column by column (see ParsedFile.columns).
+ROW_FIELDS = (
+    "indicator_id",
+    "series",
+    "granularity",
+    "period",  # ISO date of the period's first day
+    "value",
+    "source",
+    "quality",
+    "note",
+    "verified",
+)
+
+
 @dataclass
 class ParsedFile:
-    # [indicator_id, series, granularity, period ISO date, value, source, quality, note, verified]
-    rows: list[list[Any]] = field(default_factory=list)
+    # The valid rows as one list per ROW_FIELDS entry: a million rows are nine lists rather
+    # than a million lists, which is cheaper to build, store as JSON and read back.
+    columns: tuple[list[Any], ...] = field(default_factory=lambda: tuple([] for _ in ROW_FIELDS))
     problems: list[dict[str, Any]] = field(default_factory=list)
     problem_count: int = 0
     row_count: int = 0
@@ -91,6 +106,10 @@ class ParsedFile:
     @property
     def is_valid(self) -> bool:
         return self.problem_count == 0 and self.row_count > 0
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        return list(zip(*self.columns, strict=True))
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -384,23 +403,19 @@ class _Checker:
         self.seen.update(first_lines)
         granularities, dates = zip(*periods, strict=True)
         self.result.row_count += len(chunk)
-        self.result.rows.extend(
-            map(
-                list,
-                zip(
-                    ids,
-                    series,
-                    granularities,
-                    dates,
-                    values,
-                    self._texts(chunk, "source", 200),
-                    qualities,
-                    self._texts(chunk, "note", None),
-                    verified,
-                    strict=True,
-                ),
-            )
+        chunk_columns = (
+            ids,
+            series,
+            granularities,
+            dates,
+            values,
+            self._texts(chunk, "source", 200),
+            qualities,
+            self._texts(chunk, "note", None),
+            verified,
         )
+        for column, cells in zip(self.result.columns, chunk_columns, strict=True):
+            column.extend(cells)
         return True
 
     def _in_range(self, ids: list[int], values: list[float]) -> bool:
@@ -417,7 +432,7 @@ class _Checker:
 
     def check_rows(self, numbered_rows: Iterable[tuple[int, list[str]]]) -> None:
         result, at, width = self.result, self.at, self.width
-        problem, accepted = result.problem, result.rows.append
+        problem, columns = result.problem, result.columns
         for line, row in numbered_rows:
             if not "".join(row).strip():
                 continue
@@ -503,18 +518,18 @@ class _Checker:
                 )
                 continue
             self.seen[key] = line
-            accepted(
-                [
-                    info.id,
-                    series,
-                    *parsed_period,
-                    value,
-                    row[at["source"]].strip()[:200] if at["source"] is not None else "",
-                    quality,
-                    row[at["note"]].strip() if at["note"] is not None else "",
-                    verified,
-                ]
+            accepted = (
+                info.id,
+                series,
+                *parsed_period,
+                value,
+                row[at["source"]].strip()[:200] if at["source"] is not None else "",
+                quality,
+                row[at["note"]].strip() if at["note"] is not None else "",
+                verified,
             )
+            for column, cell in zip(columns, accepted, strict=True):
+                column.append(cell)
 
 
 def read_file(data: bytes, filename: str, indicators: dict[str, IndicatorInfo]) -> ParsedFile:

@@ -212,9 +212,9 @@ class ImportBatch(TimeStampedModel):
     )
     filename = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    # Valid rows as [indicator_id, series, granularity, period ISO date, value, source,
-    # quality, note, verified]; problems as {"row", "column", "message"}.
-    rows = models.JSONField(default=list, blank=True)
+    # Valid rows column by column: one list per imports.ROW_FIELDS entry (empty once
+    # committed); problems as {"row", "column", "message"}.
+    columns = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
 

@@ -538,5 +538,5 @@ def import_batches(municipality: Municipality) -> QuerySet[ImportBatch]:
     return (
         ImportBatch.objects.filter(municipality=municipality)
         .select_related("uploaded_by")
-        .defer("rows", "problems")
+        .defer("columns", "problems")
     )

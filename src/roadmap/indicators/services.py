@@ -42,18 +42,6 @@ OWN_INDICATOR_FIELDS = (
     "min_value",
     "max_value",
 )
-# Observation columns written by imports, in the order of ImportBatch.rows entries.
-ROW_COLUMNS = (
-    "indicator_id",
-    "series",
-    "granularity",
-    "period",
-    "value",
-    "source",
-    "quality",
-    "note",
-    "verified",
-)
 COMPARED = slice(4, 9)  # value, source, quality, note, verified
 
 
@@ -73,7 +61,7 @@ def preview_import(*, actor, municipality: Municipality, filename: str, data: by
             batch.summary = {"rows": 0, "problems": 1}
         else:
             batch.status = ImportBatch.Status.PREVIEW
-            batch.rows = parsed.rows if parsed.is_valid else []
+            batch.columns = parsed.columns if parsed.is_valid else []
             batch.problems = parsed.problems
             batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
         batch.save()
@@ -90,7 +78,7 @@ def _insert(rows: Sequence[Sequence[Any]], batch_id: int | None) -> None:
     table = Observation._meta.db_table
     columns = ", ".join(
         ["municipality_id", "batch_id"]
-        + [Observation._meta.get_field(name).column for name in ROW_COLUMNS]
+        + [Observation._meta.get_field(name).column for name in imports.ROW_FIELDS]
     )
     # Table and column names come from the model, never from input.
     with connection.cursor() as cursor:
@@ -99,7 +87,7 @@ def _insert(rows: Sequence[Sequence[Any]], batch_id: int | None) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        placeholders = ", ".join(["%s"] * (len(ROW_COLUMNS) + 2))
+        placeholders = ", ".join(["%s"] * (len(imports.ROW_FIELDS) + 2))
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             rows,
@@ -176,10 +164,11 @@ def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
             raise ImportNotReady(batch.status)
-        outcome = write_rows(municipality=batch.municipality, rows=batch.rows, batch_id=batch.pk)
+        rows = list(zip(*batch.columns, strict=True))
+        outcome = write_rows(municipality=batch.municipality, rows=rows, batch_id=batch.pk)
     batch.status = ImportBatch.Status.COMMITTED
     batch.summary = {**batch.summary, **outcome}
-    batch.rows = []  # the observations hold them now
+    batch.columns = []  # the observations hold them now
     batch.save()
     audit.record(
         actor=actor,

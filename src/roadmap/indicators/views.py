@@ -258,7 +258,10 @@ def import_upload(request, municipality):
 
 @manager_view
 def import_batch(request, municipality, pk: int):
-    batch = get_object_or_404(ImportBatch, municipality=municipality, pk=pk)
+    # The rows themselves (up to a million) are not needed to show the report.
+    batch = get_object_or_404(
+        ImportBatch.objects.defer("columns"), municipality=municipality, pk=pk
+    )
     if request.method == "POST":
         try:
             services.commit_import(actor=request.user, batch=batch)
@@ -272,7 +275,7 @@ def import_batch(request, municipality, pk: int):
     return render(
         request,
         "indicators/import_batch.html",
-        {"municipality": municipality, "batch": batch, "preview_rows": batch.rows[:20]},
+        {"municipality": municipality, "batch": batch},
     )
 
 
