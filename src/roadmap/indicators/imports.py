@@ -261,9 +261,7 @@ def out_of_range(value: float, info: IndicatorInfo) -> bool:
 
 
 def period_problem(text: str) -> str:
-    return _("“%(period)s” is not a period (write 2024, 2024-03 or 2024-03-15)") % {
-        "period": text
-    }
+    return _("“%(period)s” is not a period (write 2024, 2024-03 or 2024-03-15)") % {"period": text}
 
 
 def number_problem(text: str) -> str:
