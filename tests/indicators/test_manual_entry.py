@@ -314,6 +314,22 @@ def test_an_editor_deletes_an_own_indicator_with_its_data_after_confirming(
     }
 
 
+def test_an_import_previewed_before_its_indicator_was_deleted_cannot_be_committed(
+    municipality, editor
+):
+    own = _own(municipality, editor)
+    batch = services.preview_import(
+        actor=editor,
+        municipality=municipality,
+        filename="data.csv",
+        data=f"indicator;period;value\n{GHG_CODE};2024;3\nFJ-1;2024;55\n".encode(),
+    )
+    services.delete_own_indicator(actor=editor, indicator=own)
+    with pytest.raises(services.ImportNotReady):
+        services.commit_import(actor=editor, batch=batch)
+    assert not Observation.objects.exists()
+
+
 def test_catalogue_and_other_municipalities_indicators_cannot_be_edited_or_deleted(
     client, municipality, other_municipality, editor, outsider
 ):

@@ -245,12 +245,6 @@ def read_period(text: str, first_year: int = FIRST_YEAR) -> tuple[str, str] | No
     return parsed
 
 
-def read_quality(text: str) -> str | None:
-    """A data-quality grade ("" for none given); None when the text is no grade."""
-    quality = text.strip().lower()
-    return quality if not quality or quality in Quality.values else None
-
-
 def out_of_range(value: float, info: IndicatorInfo) -> bool:
     return (info.low is not None and value < info.low) or (
         info.high is not None and value > info.high
@@ -342,7 +336,10 @@ class _Checker:
         unit, info = text.strip(), self.infos[indicator_id]
         return not unit or unit == info.unit or unit.casefold() == info.unit_folded
 
-    quality = staticmethod(read_quality)
+    @staticmethod
+    def quality(text: str) -> str | None:
+        quality = text.strip().lower()
+        return quality if not quality or quality in Quality.values else None
 
     @staticmethod
     def verified_flag(text: str) -> bool | None:

@@ -178,6 +178,10 @@ def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
             raise ImportNotReady(batch.status)
+        # An own indicator may have been deleted since the preview.
+        indicator_ids = {row[0] for row in batch.rows}
+        if Indicator.objects.filter(pk__in=indicator_ids).count() != len(indicator_ids):
+            raise ImportNotReady("indicator deleted")
         outcome = write_rows(municipality=batch.municipality, rows=batch.rows, batch_id=batch.pk)
     batch.status = ImportBatch.Status.COMMITTED
     batch.summary = {**batch.summary, **outcome}
