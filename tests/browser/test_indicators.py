@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from roadmap.accounts.models import User
+from roadmap.indicators import services
 from roadmap.indicators.models import InitiativeIndicator, Observation
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
@@ -51,6 +52,19 @@ def scene(transactional_db, municipality, editor) -> Scene:
 
 def test_indicator_pages_pass_axe_in_every_language(page: Page, live_server, scene):
     ghg = indicator(GHG_CODE).slug
+    own = services.create_own_indicator(
+        actor=scene.editor,
+        municipality=scene.municipality,
+        data={
+            "code": "FJ-1",
+            "name": "Ferry trips by electricity",
+            "definition": "Share of ferry trips run on batteries.",
+            "dimension": "EN",
+            "category": indicator(GHG_CODE).category,
+            "unit": "%",
+            "direction": "higher",
+        },
+    )
     public = [
         scene.url(live_server, "profile"),
         scene.url(live_server, "purpose", code="green"),
@@ -69,6 +83,15 @@ def test_indicator_pages_pass_axe_in_every_language(page: Page, live_server, sce
         scene.url(live_server, "mapping", indicator=ghg),
         scene.url(live_server, "own_create"),
         scene.url(live_server, "initiative_claims", pk=scene.initiative.pk),
+        scene.url(live_server, "observation_create", indicator=ghg),
+        scene.url(
+            live_server,
+            "observation_delete",
+            indicator=ghg,
+            pk=Observation.objects.filter(municipality=scene.municipality).first().pk,
+        ),
+        scene.url(live_server, "own_edit", indicator=own.slug),
+        scene.url(live_server, "own_delete", indicator=own.slug),
     ]
     login(page, live_server, scene.editor)
     for language in LANGUAGES:

@@ -10,8 +10,9 @@ from roadmap.framework.models import ActionArea, Purpose
 from roadmap.initiatives.forms import style_widgets
 from roadmap.municipalities.models import Municipality
 
+from . import imports
 from .imports import MAX_UPLOAD_BYTES, FileRefused, check_size
-from .models import Direction, ExpectedEffect, Indicator, Target
+from .models import Direction, ExpectedEffect, Indicator, Quality, Target
 from .services import OWN_INDICATOR_FIELDS
 
 # Path segments under /m/<slug>/indicators/ that are pages of their own, not indicators.
@@ -91,8 +92,11 @@ class OwnIndicatorForm(forms.ModelForm):
         slug = slugify(code.replace(":", " "))
         if not slug or slug in RESERVED_SLUGS:
             raise forms.ValidationError(_("Choose another code; this one is reserved."))
+        # An indicator being edited may keep its code (and so its slug).
         taken = Indicator.objects.filter(municipality__isnull=True, code=code).exists() or (
-            Indicator.objects.filter(municipality=self.municipality, slug=slug).exists()
+            Indicator.objects.filter(municipality=self.municipality, slug=slug)
+            .exclude(pk=self.instance.pk)
+            .exists()
         )
         if taken:
             raise forms.ValidationError(_("An indicator with this code exists already."))
@@ -106,6 +110,69 @@ class OwnIndicatorForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("max_value", _("The highest value cannot be below the lowest."))
         return cleaned
+
+
+class ObservationForm(forms.Form):
+    """One observation typed in by hand, checked by the same rules as an imported row."""
+
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        help_text=_("A year (2024), a month (2024-03) or a day (2024-03-15)."),
+    )
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    series = forms.CharField(
+        label=_("Series"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "A part of the indicator, such as a pollutant or a transport mode. Leave empty for "
+            "the indicator as a whole."
+        ),
+    )
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    quality = forms.ChoiceField(
+        label=_("Data quality"), choices=[("", "—"), *Quality.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    verified = forms.BooleanField(label=_("Verified"), required=False)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+        self.fields["value"].help_text = _("In %(unit)s. A decimal comma is fine.") % {
+            "unit": indicator.unit
+        }
+        style_widgets(self)
+
+    def clean_period(self):
+        text = self.cleaned_data["period"]
+        parsed = imports.read_period(text)
+        if parsed is None:
+            raise forms.ValidationError(imports.period_problem(text))
+        return parsed
+
+    def clean_value(self):
+        text = self.cleaned_data["value"]
+        try:
+            value = imports.parse_number(text)
+        except ValueError as error:
+            raise forms.ValidationError(imports.number_problem(text)) from error
+        info = imports.IndicatorInfo.of(self.indicator)
+        if imports.out_of_range(value, info):
+            raise forms.ValidationError(imports.range_problem(value, info))
+        return value
+
+    def observation_data(self) -> dict:
+        """The cleaned fields as services.record_observation takes them."""
+        granularity, period = self.cleaned_data["period"]
+        return {**self.cleaned_data, "granularity": granularity, "period": period}
 
 
 class MappingForm(forms.Form):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from .models import Granularity, Indicator, Quality
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+FIRST_YEAR = 1900  # periods before it are typing mistakes
 CHUNK_ROWS = 20_000  # rows validated column by column at a time
 PROBLEMS_KEPT = 1000
 DELIMITERS = (";", ",", "\t")
@@ -252,8 +253,48 @@ def parse_period(text: str) -> tuple[str, str]:
     return Granularity.DAY.value, datetime.date.fromisoformat(text).isoformat()
 
 
+def read_period(text: str, first_year: int = FIRST_YEAR) -> tuple[str, str] | None:
+    """parse_period for a year from first_year to 9999; None when the text is no such period."""
+    try:
+        parsed = parse_period(text)
+        if not first_year <= int(parsed[1][:4]) <= 9999:
+            raise ValueError(text)
+    except (ValueError, IndexError):
+        return None
+    return parsed
+
+
+def out_of_range(value: float, info: IndicatorInfo) -> bool:
+    return (info.low is not None and value < info.low) or (
+        info.high is not None and value > info.high
+    )
+
+
+# What is wrong with one cell, in the words of the import report; the entry form says the same.
+
+
+def period_problem(text: str) -> str:
+    return _("“%(period)s” is not a period (write 2024, 2024-03 or 2024-03-15)") % {"period": text}
+
+
+def number_problem(text: str) -> str:
+    return _("“%(value)s” is not a number") % {"value": text}
+
+
+def range_problem(value: float, info: IndicatorInfo) -> str:
+    return _("%(value)s is outside the plausible range %(low)s to %(high)s %(unit)s") % {
+        "value": value,
+        "low": "−∞" if info.low is None else f"{info.low:g}",
+        "high": "∞" if info.high is None else f"{info.high:g}",
+        "unit": info.unit,
+    }
+
+
 def parse_rows(
-    rows: Iterable[list[str]], indicators: dict[str, IndicatorInfo], *, first_year: int = 1900
+    rows: Iterable[list[str]],
+    indicators: dict[str, IndicatorInfo],
+    *,
+    first_year: int = FIRST_YEAR,
 ) -> ParsedFile:
     """Validate rows of text cells, the first being the header; `indicators` maps codes and
     slugs to info."""
@@ -308,13 +349,7 @@ class _Checker:
         return 0 if info is None else info.id
 
     def period(self, text: str) -> tuple[str, str] | None:
-        try:
-            parsed = parse_period(text)
-            if not self.first_year <= int(parsed[1][:4]) <= 9999:
-                raise ValueError(text)
-        except (ValueError, IndexError):
-            return None
-        return parsed
+        return read_period(text, self.first_year)
 
     def unit_matches(self, indicator_id: int, text: str) -> bool:
         unit, info = text.strip(), self.infos[indicator_id]
@@ -448,18 +483,13 @@ class _Checker:
             period_text = row[at["period"]]
             parsed_period = self.cached(self.periods, self.period, period_text)
             if parsed_period is None:
-                problem(
-                    line,
-                    "period",
-                    _("“%(period)s” is not a period (write 2024, 2024-03 or 2024-03-15)")
-                    % {"period": period_text},
-                )
+                problem(line, "period", period_problem(period_text))
                 ok = False
             value_text = row[at["value"]]
             try:
                 value = parse_number(value_text)
             except ValueError:
-                problem(line, "value", _("“%(value)s” is not a number") % {"value": value_text})
+                problem(line, "value", number_problem(value_text))
                 ok = False
                 value = None
             if info is not None:
@@ -471,21 +501,8 @@ class _Checker:
                         % {"unit": row[at["unit"]].strip(), "expected": info.unit},
                     )
                     ok = False
-                if value is not None and (
-                    (info.low is not None and value < info.low)
-                    or (info.high is not None and value > info.high)
-                ):
-                    problem(
-                        line,
-                        "value",
-                        _("%(value)s is outside the plausible range %(low)s to %(high)s %(unit)s")
-                        % {
-                            "value": value,
-                            "low": "−∞" if info.low is None else f"{info.low:g}",
-                            "high": "∞" if info.high is None else f"{info.high:g}",
-                            "unit": info.unit,
-                        },
-                    )
+                if value is not None and out_of_range(value, info):
+                    problem(line, "value", range_problem(value, info))
                     ok = False
             quality_text = row[at["quality"]] if at["quality"] is not None else ""
             quality = self.cached(self.qualities, self.quality, quality_text)

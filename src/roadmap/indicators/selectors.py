@@ -87,6 +87,29 @@ def indicator_by_slug(municipality: Municipality | None, slug: str) -> Indicator
     return get_object_or_404(indicators_for(municipality), slug=slug)
 
 
+def own_indicator(municipality: Municipality, slug: str) -> Indicator:
+    """One of the municipality's own indicators; 404 for catalogue and others' indicators."""
+    return get_object_or_404(
+        Indicator.objects.select_related("category"), municipality=municipality, slug=slug
+    )
+
+
+def own_indicator_dependants(indicator: Indicator) -> dict[str, int]:
+    """What goes when an own indicator is deleted (three queries)."""
+    return {
+        "observations": indicator.observations.count(),
+        "targets": indicator.targets.count(),
+        "initiative_links": indicator.claims.count(),
+    }
+
+
+def observations_of(municipality: Municipality, indicator: Indicator) -> QuerySet[Observation]:
+    """The municipality's observations of one indicator, newest first."""
+    return Observation.objects.filter(municipality=municipality, indicator=indicator).order_by(
+        "-period", "series", "granularity"
+    )
+
+
 def indicator_lookup(municipality: Municipality) -> dict[str, IndicatorInfo]:
     """Codes and slugs → what import validation needs (one query)."""
     lookup: dict[str, IndicatorInfo] = {}

@@ -43,6 +43,8 @@ OWN_INDICATOR_FIELDS = (
     "max_value",
 )
 COMPARED = slice(4, 9)  # value, source, quality, note, verified
+# What the audit trail keeps of an observation entered, corrected or deleted by hand.
+OBSERVATION_FIELDS = imports.ROW_FIELDS[1:]
 
 
 def preview_import(*, actor, municipality: Municipality, filename: str, data: bytes) -> ImportBatch:
@@ -164,6 +166,10 @@ def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PREVIEW or batch.summary.get("problems"):
             raise ImportNotReady(batch.status)
+        # An own indicator may have been deleted since the preview.
+        indicator_ids = set(batch.columns[0]) if batch.columns else set()
+        if Indicator.objects.filter(pk__in=indicator_ids).count() != len(indicator_ids):
+            raise ImportNotReady("indicator deleted")
         rows = list(zip(*batch.columns, strict=True))
         outcome = write_rows(municipality=batch.municipality, rows=rows, batch_id=batch.pk)
     batch.status = ImportBatch.Status.COMMITTED
@@ -183,6 +189,46 @@ def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
         },
     )
     return batch
+
+
+@transaction.atomic
+def record_observation(
+    *, actor, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
+) -> tuple[Observation, str]:
+    """Enter one observation by hand. One with the same series and period is corrected in
+    place, as a re-import would. Returns it and "created", "updated" or "unchanged"."""
+    row = [indicator.pk, *(data.get(name) for name in OBSERVATION_FIELDS)]
+    key = {"series": row[1], "granularity": row[2], "period": row[3]}
+    mine = Observation.objects.filter(municipality=municipality, indicator=indicator)
+    existing = mine.filter(**key).first()
+    before = audit.snapshot(existing, OBSERVATION_FIELDS) if existing else {}
+    outcome = write_rows(municipality=municipality, rows=[row])
+    observation = mine.get(**key)
+    observation.indicator = indicator  # for its name in the audit trail
+    if outcome["unchanged"]:
+        return observation, "unchanged"
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE if existing else AuditEvent.Action.CREATE,
+        obj=observation,
+        municipality=municipality,
+        subject=indicator,
+        changes=audit.diff(before, audit.snapshot(observation, OBSERVATION_FIELDS)),
+    )
+    return observation, "updated" if existing else "created"
+
+
+@transaction.atomic
+def delete_observation(*, actor, observation: Observation) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=observation,
+        municipality=observation.municipality,
+        subject=observation.indicator,
+        changes=audit.snapshot(observation, OBSERVATION_FIELDS),
+    )
+    observation.delete()
 
 
 @transaction.atomic
@@ -223,6 +269,50 @@ def create_own_indicator(
         actor=actor, action=AuditEvent.Action.CREATE, obj=indicator, municipality=municipality
     )
     return indicator
+
+
+OWN_INDICATOR_AUDITED = (*OWN_INDICATOR_FIELDS, "purposes", "action_areas")
+
+
+@transaction.atomic
+def update_own_indicator(*, actor, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+    """Change what a municipality says about its own indicator. The slug follows the code,
+    as when it was created: addresses and import files then name it by its current code."""
+    # Read again: a bound ModelForm has already written the new values onto its instance.
+    indicator = Indicator.objects.select_for_update().get(
+        pk=indicator.pk, municipality__isnull=False
+    )
+    before = audit.snapshot(indicator, OWN_INDICATOR_AUDITED)
+    for name in OWN_INDICATOR_FIELDS:
+        setattr(indicator, name, data.get(name))
+    indicator.slug = indicator_slug(indicator.code)
+    indicator.save()
+    indicator.purposes.set(data.get("purposes") or [])
+    indicator.action_areas.set(data.get("action_areas") or [])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=indicator,
+        municipality=indicator.municipality,
+        changes=audit.diff(before, audit.snapshot(indicator, OWN_INDICATOR_AUDITED)),
+    )
+    return indicator
+
+
+@transaction.atomic
+def delete_own_indicator(*, actor, indicator: Indicator) -> None:
+    """Delete an own indicator with its observations, targets, mappings and initiative links."""
+    if indicator.municipality_id is None:
+        raise ValueError("catalogue indicators are not deleted here")
+    counts = selectors.own_indicator_dependants(indicator)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=indicator,
+        municipality=indicator.municipality,
+        changes={"code": indicator.code, "name": indicator.name, **counts},
+    )
+    indicator.delete()
 
 
 @transaction.atomic

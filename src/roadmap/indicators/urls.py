@@ -14,8 +14,16 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.json", views.export_json, name="export_json"),
     path("own/new/", views.own_indicator_create, name="own_create"),
+    path("own/<slug:indicator>/edit/", views.own_indicator_edit, name="own_edit"),
+    path("own/<slug:indicator>/delete/", views.own_indicator_delete, name="own_delete"),
     path("initiatives/<int:pk>/", views.initiative_claims, name="initiative_claims"),
     path("<slug:indicator>/", views.indicator, name="indicator"),
     path("<slug:indicator>/target/", views.target_edit, name="target"),
     path("<slug:indicator>/mapping/", views.mapping_edit, name="mapping"),
+    path("<slug:indicator>/observations/new/", views.observation_create, name="observation_create"),
+    path(
+        "<slug:indicator>/observations/<int:pk>/delete/",
+        views.observation_delete,
+        name="observation_delete",
+    ),
 ]

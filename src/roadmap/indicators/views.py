@@ -13,12 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from roadmap.core.pagination import paginate
 from roadmap.framework.models import Purpose
 from roadmap.initiatives.selectors import visible_initiatives
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import charts, exports, selectors, services
-from .forms import ClaimForm, CompareForm, ImportForm, MappingForm, OwnIndicatorForm, TargetForm
+from .forms import (
+    ClaimForm,
+    CompareForm,
+    ImportForm,
+    MappingForm,
+    ObservationForm,
+    OwnIndicatorForm,
+    TargetForm,
+)
 from .models import Dimension, ImportBatch, InitiativeIndicator, MappingAdjustment
 from .permissions import can_manage_indicators
 from .scoring import BANDS, CAP
@@ -151,16 +160,43 @@ def compare(request):
 # --- managing -----------------------------------------------------------------------------
 
 
-def _form_page(request, municipality, form, *, title: str, cancel_url: str, intro: str = ""):
-    """A management form page (again with its errors after a POST)."""
+def _form_page(
+    request,
+    municipality,
+    form,
+    *,
+    title: str,
+    cancel_url: str,
+    intro: str = "",
+    template: str = "indicators/form.html",
+    **context,
+):
+    """A management form page; after a POST again with its errors, answered with 400."""
     return render(
         request,
-        "indicators/form.html",
+        template,
         {
             "municipality": municipality,
             "form": form,
             "title": title,
             "intro": intro,
+            "cancel_url": cancel_url,
+            **context,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _confirm_delete(request, municipality, *, title: str, facts, consequence: str, cancel_url):
+    """The page that asks before a deletion; only its POST deletes."""
+    return render(
+        request,
+        "indicators/confirm_delete.html",
+        {
+            "municipality": municipality,
+            "title": title,
+            "facts": facts,
+            "consequence": consequence,
             "cancel_url": cancel_url,
         },
     )
@@ -232,6 +268,120 @@ def own_indicator_create(request, municipality):
         form,
         title=_("Add an indicator of your own"),
         cancel_url=reverse("indicators:profile", kwargs={"municipality": municipality.slug}),
+    )
+
+
+@manager_view
+def own_indicator_edit(request, municipality, indicator: str):
+    own = selectors.own_indicator(municipality, indicator)
+    # Before validation, which writes the posted values onto the form's instance.
+    title = _("Edit the indicator %(name)s") % {"name": own.name}
+    cancel_url = _indicator_url(municipality, own)
+    form = OwnIndicatorForm(_posted(request), instance=own, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        updated = services.update_own_indicator(
+            actor=request.user, indicator=own, data=form.cleaned_data
+        )
+        messages.success(request, _("The indicator was saved."))
+        return redirect(_indicator_url(municipality, updated))
+    return _form_page(request, municipality, form, title=title, cancel_url=cancel_url)
+
+
+@manager_view
+def own_indicator_delete(request, municipality, indicator: str):
+    own = selectors.own_indicator(municipality, indicator)
+    if request.method == "POST":
+        services.delete_own_indicator(actor=request.user, indicator=own)
+        messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": own.name})
+        return redirect("indicators:profile", municipality=municipality.slug)
+    counts = selectors.own_indicator_dependants(own)
+    return _confirm_delete(
+        request,
+        municipality,
+        title=_("Delete the indicator “%(name)s”?") % {"name": own.name},
+        facts=[
+            (_("Code"), own.code),
+            (_("Observations"), counts["observations"]),
+            (_("Targets"), counts["targets"]),
+            (_("Links to initiatives"), counts["initiative_links"]),
+        ],
+        consequence=_(
+            "Its observations, targets and links to initiatives are deleted with it. This "
+            "cannot be undone."
+        ),
+        cancel_url=_indicator_url(municipality, own),
+    )
+
+
+def _observations_url(municipality, indicator) -> str:
+    return reverse(
+        "indicators:observation_create",
+        kwargs={"municipality": municipality.slug, "indicator": indicator.slug},
+    )
+
+
+@manager_view
+def observation_create(request, municipality, indicator: str):
+    chosen = selectors.indicator_by_slug(municipality, indicator)
+    form = ObservationForm(_posted(request), indicator=chosen)
+    if request.method == "POST" and form.is_valid():
+        observation, outcome = services.record_observation(
+            actor=request.user,
+            municipality=municipality,
+            indicator=chosen,
+            data=form.observation_data(),
+        )
+        saved = {
+            "created": _("The observation for %(period)s was added."),
+            "updated": _(
+                "There was already an observation for %(period)s; it was updated with the new "
+                "values."
+            ),
+            "unchanged": _("The observation for %(period)s already had these values."),
+        }[outcome]
+        messages.success(request, saved % {"period": observation.period_label})
+        return redirect(request.path)
+    return _form_page(
+        request,
+        municipality,
+        form,
+        title=_("Add an observation of %(name)s") % {"name": chosen.name},
+        intro=_(
+            "To correct an observation, enter its period and series again with the right "
+            "values: it is updated in place."
+        ),
+        cancel_url=_indicator_url(municipality, chosen),
+        template="indicators/observations.html",
+        indicator=chosen,
+        page_obj=paginate(request, selectors.observations_of(municipality, chosen)),
+    )
+
+
+@manager_view
+def observation_delete(request, municipality, indicator: str, pk: int):
+    chosen = selectors.indicator_by_slug(municipality, indicator)
+    observation = get_object_or_404(selectors.observations_of(municipality, chosen), pk=pk)
+    observation.indicator = chosen
+    if request.method == "POST":
+        services.delete_observation(actor=request.user, observation=observation)
+        messages.success(
+            request,
+            _("The observation for %(period)s was deleted.") % {"period": observation.period_label},
+        )
+        return redirect(_observations_url(municipality, chosen))
+    return _confirm_delete(
+        request,
+        municipality,
+        title=_("Delete this observation of %(name)s?") % {"name": chosen.name},
+        facts=[
+            (_("Period"), observation.period_label),
+            (_("Series"), observation.series or _("Whole indicator")),
+            (_("Value"), f"{selectors.format_number(observation.value)} {chosen.unit}"),
+            (_("Source"), observation.source or "—"),
+            (_("Data quality"), observation.get_quality_display() or "—"),
+        ],
+        consequence=_("This cannot be undone."),
+        cancel_url=_observations_url(municipality, chosen),
     )
 
 
