@@ -129,9 +129,9 @@ def edit_prompt(*, actor, prompt: Prompt, text: str) -> Prompt:
     before = prompt.text
     if text == before:
         return prompt
+    _bump(workshop.pk, layout=True)
     prompt.text = text
     prompt.save(update_fields=["text"])
-    _bump(workshop.pk, layout=True)
     _record(actor, workshop, "update", prompt, {"text": [before, text]})
     return prompt
 
@@ -141,6 +141,9 @@ def delete_prompt(*, actor, prompt: Prompt) -> None:
     """A facilitator deletes a prompt with its notes, +1s, themes and synthesis."""
     workshop = prompt.workshop
     _require_facilitator(actor, workshop)
+    # The workshop row first, as posting a note takes it before it refers to the prompt: the
+    # same order of locks, so the two cannot wait for each other.
+    _bump(workshop.pk, layout=True)
     contents = selectors.prompt_contents(prompt)
     _record(
         actor,
@@ -154,7 +157,6 @@ def delete_prompt(*, actor, prompt: Prompt) -> None:
         },
     )
     prompt.delete()
-    _bump(workshop.pk, layout=True)
 
 
 # --- notes and +1s ----------------------------------------------------------------------------
