@@ -93,12 +93,26 @@ def test_workshop_pages_are_accessible(
     assert not errors
 
 
-def test_hide_page_is_accessible(page: Page, live_server, scene):
-    login(page, live_server, scene.editor)
+FORM_PAGES = [
+    ("hide", "main textarea"),
+    ("restore", "main textarea"),
+    ("prompt_edit", "main input[name=text]"),
+    ("prompt_delete", "main button[type=submit]"),
+]
+
+
+@pytest.mark.parametrize(("name", "shows"), FORM_PAGES, ids=[name for name, _ in FORM_PAGES])
+def test_facilitator_form_pages_are_accessible(page: Page, live_server, scene, name, shows):
     note = Note.objects.first()
-    page.goto(scene.url(live_server, "hide", pk=note.pk))
-    expect(page.locator("main textarea")).to_be_visible()
+    if name == "restore":
+        services.hide_note(actor=scene.editor, note=note, reason="Off topic")
+    kwargs = {"prompt": scene.prompt.pk} if name.startswith("prompt") else {"pk": note.pk}
+    login(page, live_server, scene.editor)
+    errors = watch_console(page)
+    page.goto(scene.url(live_server, name, **kwargs))
+    expect(page.locator(shows).first).to_be_visible()
     assert_accessible(page)
+    assert not errors
 
 
 def test_post_plus_one_and_see_others_notes_arrive_without_reload(page: Page, live_server, scene):

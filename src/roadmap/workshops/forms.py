@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import NOTE_LANGUAGES, NOTE_MAX_LENGTH, Prompt, Theme
+from .models import NOTE_LANGUAGES, NOTE_MAX_LENGTH, PROMPT_MAX_LENGTH, Prompt, Theme
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -54,9 +54,15 @@ class NoteForm(forms.Form):
 class PromptForm(forms.Form):
     text = forms.CharField(
         label=_("New prompt"),
-        max_length=200,
+        max_length=PROMPT_MAX_LENGTH,
         help_text=_("For example: “What should we take along?”"),
     )
+
+
+class EditPromptForm(PromptForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Prompt")
 
 
 class HideForm(forms.Form):
@@ -65,6 +71,12 @@ class HideForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RestoreForm(HideForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Public reason for restoring the note")
 
 
 class ThemingForm(forms.Form):

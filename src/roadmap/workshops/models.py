@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from roadmap.participation.models import Visibility
 
 NOTE_MAX_LENGTH = 300
+PROMPT_MAX_LENGTH = 200
 
 
 # Every language of the platform, enabled in the interface or not (settings.ALL_LANGUAGES): a
@@ -44,7 +45,7 @@ class Workshop(models.Model):
 
 class Prompt(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="prompts")
-    text = models.CharField(_("prompt"), max_length=200)
+    text = models.CharField(_("prompt"), max_length=PROMPT_MAX_LENGTH)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

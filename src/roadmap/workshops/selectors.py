@@ -188,6 +188,18 @@ def prompt_of(phase: Phase, prompt_pk: int) -> Prompt:
     )
 
 
+@dataclass(frozen=True)
+class PromptContents:
+    """What goes with a prompt when it is deleted: every note (hidden ones too) and theme."""
+
+    notes: int
+    themes: int
+
+
+def prompt_contents(prompt: Prompt) -> PromptContents:
+    return PromptContents(notes=prompt.notes.count(), themes=prompt.themes.count())
+
+
 def note_of(phase: Phase, note_pk: int) -> Note:
     return get_object_or_404(
         Note.objects.select_related("prompt__workshop__phase__process__municipality"),

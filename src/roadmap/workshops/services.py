@@ -2,7 +2,8 @@
 
 Each use case is one keyword-only function in one transaction. Participants' notes and +1s go
 through `action_decision(..., "post_notes")`; facilitators' writes (prompts, themes, synthesis,
-hiding) record an audit event. Every change the board shows moves the workshop's version.
+hiding and restoring) record an audit event. Every change the board shows moves the workshop's
+version; a change to the prompts themselves moves its layout version too.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from django.utils.translation import gettext as _
 from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.participation.models import Phase, Visibility
-from roadmap.participation.permissions import action_decision, can_manage_processes, can_moderate
+from roadmap.participation.permissions import action_decision
 
-from . import synthesis
+from . import selectors, synthesis
 from .models import (
     NOTE_LANGUAGES,
     NOTE_MAX_LENGTH,
+    PROMPT_MAX_LENGTH,
     Note,
     NoteVote,
     Prompt,
@@ -32,6 +34,7 @@ from .models import (
     Theme,
     Workshop,
 )
+from .permissions import can_facilitate, can_moderate_notes
 
 # Notes per user: a lively workshop session, not a flood.
 NOTE_POSTING = RateLimit("workshop-notes", limit=30, window_seconds=10 * 60)
@@ -59,7 +62,7 @@ def _bump(workshop_id: int, *, layout: bool = False) -> int:
 
 
 def _require_facilitator(user, workshop: Workshop) -> None:
-    if not can_manage_processes(user, _municipality(workshop)):
+    if not can_facilitate(user, _municipality(workshop)):
         raise Refused(_("Only the municipality's editors can facilitate this workshop."))
 
 
@@ -83,6 +86,23 @@ def _record(actor, workshop: Workshop, action: str, obj, changes=None) -> None:
 # --- prompts ----------------------------------------------------------------------------------
 
 
+def _clean_prompt_text(workshop: Workshop, text: str, *, prompt: Prompt | None = None) -> str:
+    """The prompt's text as stored, or Refused naming what is wrong; `prompt` is the one
+    being edited, which may keep its own text."""
+    text = text.strip()
+    if not text:
+        raise Refused(_("Write the prompt."))
+    if len(text) > PROMPT_MAX_LENGTH:
+        raise Refused(
+            _("A prompt can have at most %(limit)s characters; this one has %(count)s.")
+            % {"limit": PROMPT_MAX_LENGTH, "count": len(text)}
+        )
+    others = workshop.prompts.exclude(pk=prompt.pk) if prompt else workshop.prompts.all()
+    if others.filter(text=text).exists():
+        raise Refused(_("This workshop already has that prompt."))
+    return text
+
+
 @transaction.atomic
 def add_prompt(*, actor, phase: Phase, text: str) -> Prompt:
     """A facilitator adds a prompt; the phase's workshop board is made on the first one."""
@@ -92,16 +112,51 @@ def add_prompt(*, actor, phase: Phase, text: str) -> Prompt:
         "phase__process__municipality"
     ).get_or_create(phase=phase)
     _require_facilitator(actor, workshop)
-    text = text.strip()
-    if not text:
-        raise Refused(_("Write the prompt."))
-    if workshop.prompts.filter(text=text).exists():
-        raise Refused(_("This workshop already has that prompt."))
+    text = _clean_prompt_text(workshop, text)
     order = workshop.prompts.count()
     prompt = Prompt.objects.create(workshop=workshop, text=text, order=order)
     _bump(workshop.pk, layout=True)
     _record(actor, workshop, "create", prompt, {"text": [None, text]})
     return prompt
+
+
+@transaction.atomic
+def edit_prompt(*, actor, prompt: Prompt, text: str) -> Prompt:
+    """A facilitator rewords a prompt; its notes and themes stay with it."""
+    workshop = prompt.workshop
+    _require_facilitator(actor, workshop)
+    text = _clean_prompt_text(workshop, text, prompt=prompt)
+    before = prompt.text
+    if text == before:
+        return prompt
+    _bump(workshop.pk, layout=True)
+    prompt.text = text
+    prompt.save(update_fields=["text"])
+    _record(actor, workshop, "update", prompt, {"text": [before, text]})
+    return prompt
+
+
+@transaction.atomic
+def delete_prompt(*, actor, prompt: Prompt) -> None:
+    """A facilitator deletes a prompt with its notes, +1s, themes and synthesis."""
+    workshop = prompt.workshop
+    _require_facilitator(actor, workshop)
+    # The workshop row first, as posting a note takes it before it refers to the prompt: the
+    # same order of locks, so the two cannot wait for each other.
+    _bump(workshop.pk, layout=True)
+    contents = selectors.prompt_contents(prompt)
+    _record(
+        actor,
+        workshop,
+        "delete",
+        prompt,
+        {
+            "text": [prompt.text, None],
+            "notes": [contents.notes, 0],
+            "themes": [contents.themes, 0],
+        },
+    )
+    prompt.delete()
 
 
 # --- notes and +1s ----------------------------------------------------------------------------
@@ -184,31 +239,64 @@ def remove_vote(*, user, note: Note) -> bool:
     return bool(deleted)
 
 
+MODERATION_FIELDS = ("visibility", "moderation_reason")
+
+
+def _require_moderator(actor, workshop: Workshop, refusal: str) -> None:
+    if not can_moderate_notes(actor, _municipality(workshop)):
+        raise Refused(refusal)
+
+
+def _set_visibility(*, actor, workshop: Workshop, note: Note, visibility: str, reason: str) -> Note:
+    """Store a note's visibility and public reason (the note read under lock), audited, and
+    move the board on so pollers get the note again.
+
+    A hidden note keeps its theme, so that restoring it puts it back where it was; every
+    count, synthesis and export looks at visible notes only."""
+    before = audit.snapshot(note, MODERATION_FIELDS)
+    note.visibility = visibility
+    note.moderation_reason = reason
+    note.version = _bump(workshop.pk)
+    note.save(update_fields=[*MODERATION_FIELDS, "version"])
+    _record(
+        actor, workshop, "update", note, audit.diff(before, audit.snapshot(note, MODERATION_FIELDS))
+    )
+    return note
+
+
 @transaction.atomic
 def hide_note(*, actor, note: Note, reason: str) -> Note:
     """A facilitator or moderator hides a note; the board shows the public reason instead."""
     workshop = note.prompt.workshop
-    municipality = _municipality(workshop)
-    if not (can_moderate(actor, municipality) or can_manage_processes(actor, municipality)):
-        raise Refused(_("Only moderators and the workshop's facilitators can hide notes."))
+    _require_moderator(
+        actor, workshop, _("Only moderators and the workshop's facilitators can hide notes.")
+    )
     reason = reason.strip()
     if not reason:
         raise Refused(_("Give the public reason for hiding this note."))
     note = Note.objects.select_for_update().get(pk=note.pk)
-    before = audit.snapshot(note, ("visibility", "moderation_reason"))
-    note.visibility = Visibility.HIDDEN
-    note.moderation_reason = reason
-    note.theme = None
-    note.version = _bump(workshop.pk)
-    note.save(update_fields=["visibility", "moderation_reason", "theme", "version"])
-    _record(
-        actor,
-        workshop,
-        "update",
-        note,
-        audit.diff(before, audit.snapshot(note, ("visibility", "moderation_reason"))),
+    return _set_visibility(
+        actor=actor, workshop=workshop, note=note, visibility=Visibility.HIDDEN, reason=reason
     )
-    return note
+
+
+@transaction.atomic
+def restore_note(*, actor, note: Note, reason: str) -> Note:
+    """A facilitator or moderator shows a hidden note again, with the public reason why: it is
+    back on the board, in the synthesis and in the exports, in the theme it had."""
+    workshop = note.prompt.workshop
+    _require_moderator(
+        actor, workshop, _("Only moderators and the workshop's facilitators can restore notes.")
+    )
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Give the public reason for restoring this note."))
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.visibility != Visibility.HIDDEN:
+        raise Refused(_("This note is not hidden, so there is nothing to restore."))
+    return _set_visibility(
+        actor=actor, workshop=workshop, note=note, visibility=Visibility.PUBLISHED, reason=reason
+    )
 
 
 # --- themes -----------------------------------------------------------------------------------

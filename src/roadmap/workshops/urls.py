@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:phase>/notes/new/", views.note_create, name="note_create"),
     path("<int:phase>/prompts/", views.prompt_create, name="prompt_create"),
     path("<int:phase>/prompts/<int:prompt>/", views.prompt_detail, name="prompt"),
+    path("<int:phase>/prompts/<int:prompt>/edit/", views.prompt_edit, name="prompt_edit"),
+    path("<int:phase>/prompts/<int:prompt>/delete/", views.prompt_delete, name="prompt_delete"),
     path("<int:phase>/prompts/<int:prompt>/themes/", views.prompt_theming, name="theming"),
     path("<int:phase>/prompts/<int:prompt>/themes/merge/", views.themes_merge, name="merge"),
     path(
@@ -32,6 +34,7 @@ urlpatterns = [
     ),
     path("<int:phase>/notes/<int:pk>/vote/", views.note_vote, name="vote"),
     path("<int:phase>/notes/<int:pk>/hide/", views.note_hide, name="hide"),
+    path("<int:phase>/notes/<int:pk>/restore/", views.note_restore, name="restore"),
     path("<int:phase>/summary/", views.summary, name="summary"),
     path("<int:phase>/notes.csv", views.export_notes, name="export_notes"),
     path("<int:phase>/themes.csv", views.export_themes, name="export_themes"),

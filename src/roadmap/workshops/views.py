@@ -1,36 +1,43 @@
 """Workshop pages: the board, a prompt's notes (where facilitators theme them), the synthesis,
-the printable summary and the CSV exports. Every form works without JavaScript; htmx polls
+the printable summary and the CSV exports; facilitators' pages to edit and delete prompts, and
+moderators' pages to hide and restore notes. Every form works without JavaScript; htmx polls
 the board's notes and sends +1s without a reload."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from roadmap.core.pagination import paginate
 from roadmap.core.spreadsheet import csv_response
-from roadmap.participation.permissions import action_decision, can_manage_processes, can_moderate
+from roadmap.participation.permissions import action_decision
 
 from . import selectors, services
 from .charts import term_chart
 from .forms import (
+    EditPromptForm,
     HideForm,
     MergeThemesForm,
     NoteForm,
     PromptForm,
     RenameThemeForm,
+    RestoreForm,
     SuggestionForm,
     ThemingForm,
 )
+from .permissions import can_facilitate, can_moderate_notes
 
 NOTES_PER_PAGE = 100
 POLL_SECONDS = 5
@@ -59,7 +66,7 @@ def _url(name: str, phase, anchor: str = "", **extra) -> str:
 
 
 def _is_facilitator(request, phase) -> bool:
-    return can_manage_processes(request.user, phase.process.municipality)
+    return can_facilitate(request.user, phase.process.municipality)
 
 
 def _require_facilitator(request, phase) -> None:
@@ -73,6 +80,7 @@ def _base_context(request, phase) -> dict:
         "process": phase.process,
         "phase": phase,
         "is_facilitator": _is_facilitator(request, phase),
+        "can_moderate_notes": can_moderate_notes(request.user, phase.process.municipality),
     }
 
 
@@ -85,8 +93,6 @@ def _board_context(request, phase, note_form=None, *, board=True) -> dict:
         "note_form": note_form
         or NoteForm(workshop=selectors.workshop_of(phase), language=get_language()),
         "poll_seconds": POLL_SECONDS,
-        "can_hide": can_moderate(request.user, phase.process.municipality)
-        or _is_facilitator(request, phase),
     }
 
 
@@ -202,27 +208,73 @@ def note_vote(request, municipality: str, process: str, phase: int, pk: int):
     return redirect(_url("board", phase, f"note-{note.pk}"))
 
 
-def note_hide(request, municipality: str, process: str, phase: int, pk: int):
+@dataclass(frozen=True)
+class NoteModeration:
+    """What differs between hiding a note and restoring it; the page is the same."""
+
+    form: type[HideForm]
+    service: Callable[..., object]
+    heading: str
+    explanation: str
+    submit_label: str
+    done: str
+
+
+HIDING = NoteModeration(
+    form=HideForm,
+    service=services.hide_note,
+    heading=gettext_lazy("Hide a note"),
+    explanation=gettext_lazy(
+        "The note stays stored but is no longer shown, counted in the synthesis or exported. "
+        "Everyone sees the reason you give in its place."
+    ),
+    submit_label=gettext_lazy("Hide the note"),
+    done=gettext_lazy("The note was hidden."),
+)
+RESTORING = NoteModeration(
+    form=RestoreForm,
+    service=services.restore_note,
+    heading=gettext_lazy("Restore a hidden note"),
+    explanation=gettext_lazy(
+        "The note is shown again on the board, counted in the synthesis and exported, in the "
+        "theme it had. Everyone sees the reason you give with it."
+    ),
+    submit_label=gettext_lazy("Restore the note"),
+    done=gettext_lazy("The note is shown again."),
+)
+
+
+def _note_moderation(request, municipality, process, phase, pk, *, action: NoteModeration):
+    """The hide and restore pages: the note, a public reason, then the action's service."""
     phase = _phase(request, municipality, process, phase)
     note = selectors.note_of(phase, pk)
-    municipality_obj = phase.process.municipality
-    if not (can_moderate(request.user, municipality_obj) or _is_facilitator(request, phase)):
+    if not can_moderate_notes(request.user, phase.process.municipality):
         raise PermissionDenied
-    form = HideForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = action.form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
-            services.hide_note(actor=request.user, note=note, reason=form.cleaned_data["reason"])
+            action.service(actor=request.user, note=note, reason=form.cleaned_data["reason"])
         except services.Refused as refusal:
-            form.add_error("reason", refusal.message)
+            form.add_error(None, refusal.message)
         else:
-            messages.success(request, _("The note was hidden."))
+            messages.success(request, action.done)
             return redirect(_url("board", phase, f"prompt-{note.prompt_id}"))
     return render(
         request,
-        "workshops/note_hide.html",
-        {**_base_context(request, phase), "note": note, "form": form},
+        "workshops/note_moderation.html",
+        {**_base_context(request, phase), "note": note, "form": form, "moderation": action},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def note_hide(request, municipality: str, process: str, phase: int, pk: int):
+    return _note_moderation(request, municipality, process, phase, pk, action=HIDING)
+
+
+@login_required
+def note_restore(request, municipality: str, process: str, phase: int, pk: int):
+    return _note_moderation(request, municipality, process, phase, pk, action=RESTORING)
 
 
 def _prompt_page(request, phase, prompt, *, theming_form=None, merge_form=None, status=200):
@@ -246,6 +298,53 @@ def _prompt_page(request, phase, prompt, *, theming_form=None, merge_form=None, 
 def prompt_detail(request, municipality: str, process: str, phase: int, prompt: int):
     phase = _phase(request, municipality, process, phase)
     return _prompt_page(request, phase, selectors.prompt_of(phase, prompt))
+
+
+@login_required
+def prompt_edit(request, municipality: str, process: str, phase: int, prompt: int):
+    phase = _phase(request, municipality, process, phase)
+    _require_facilitator(request, phase)
+    prompt = selectors.prompt_of(phase, prompt)
+    if request.method == "POST":
+        form = EditPromptForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_prompt(
+                    actor=request.user, prompt=prompt, text=form.cleaned_data["text"]
+                )
+            except services.Refused as refusal:
+                form.add_error("text", refusal.message)
+            else:
+                messages.success(request, _("The prompt was saved."))
+                return redirect(_url("prompt", phase, prompt=prompt.pk))
+    else:
+        form = EditPromptForm(initial={"text": prompt.text})
+    return render(
+        request,
+        "workshops/prompt_edit.html",
+        {**_base_context(request, phase), "prompt": prompt, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def prompt_delete(request, municipality: str, process: str, phase: int, prompt: int):
+    phase = _phase(request, municipality, process, phase)
+    _require_facilitator(request, phase)
+    prompt = selectors.prompt_of(phase, prompt)
+    if request.method == "POST":
+        services.delete_prompt(actor=request.user, prompt=prompt)
+        messages.success(request, _("The prompt “%(text)s” was deleted.") % {"text": prompt.text})
+        return redirect(_url("board", phase))
+    return render(
+        request,
+        "workshops/prompt_delete.html",
+        {
+            **_base_context(request, phase),
+            "prompt": prompt,
+            "contents": selectors.prompt_contents(prompt),
+        },
+    )
 
 
 def _listing_query(data) -> str:
