@@ -93,12 +93,14 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite file under var/ by default, anything dj-database-url understands otherwise.
-# SQLite runs in WAL mode with IMMEDIATE write transactions and a busy timeout, so concurrent
-# writers queue instead of failing with "database is locked". No ATOMIC_REQUESTS: read-only
-# requests must not take the write lock.
+# SQLite runs in WAL mode with IMMEDIATE write transactions, queued writers and a busy timeout,
+# so concurrent writers wait their turn instead of failing with "database is locked". No
+# ATOMIC_REQUESTS: read-only requests must not take the write lock.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'roadmap.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with write transactions queued on a file lock (see its docstring).
+    DATABASES["default"]["ENGINE"] = "roadmap.core.sqlite_backend"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -108,7 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-32000; PRAGMA mmap_size=134217728; PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME")}
+    # In memory unless SQLITE_TEST_NAME names a file (named, because pytest-django recognises
+    # an unnamed SQLite test database only under Django's own engine path).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or ":memory:"}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,35 +182,45 @@ def _require_published(proposal: Proposal) -> None:
         raise Refused(_("This proposal is not published, so it cannot take part yet."))
 
 
-@transaction.atomic
+# Supports are the most frequent write. Their permission checks (phase, block, verification)
+# read facts that change rarely, so they run before the transaction: on SQLite the transaction
+# holds the single write lock, and every query kept out of it shortens the queue of writers.
+
+
 def support(*, user, proposal: Proposal) -> bool:
     """Support a proposal; True if this added a support, False if the user already supported it."""
     _require(user, proposal.process, "support")
     _require_published(proposal)
-    # get_or_create works in a savepoint, so a duplicate (a double click, a second tab) meets the
-    # unique constraint there and the count below is only raised for a row really inserted.
-    row, created = Support.objects.get_or_create(proposal=proposal, user=user)
-    if created:
+    with transaction.atomic():
+        try:
+            # A duplicate (a double click, a second tab) meets the unique constraint in this
+            # savepoint, so the count below is only raised for a row really inserted.
+            with transaction.atomic():
+                row = Support.objects.create(proposal=proposal, user=user)
+        except IntegrityError:
+            return False
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
         activity_services.record_contribution(
             process=proposal.process, user=user, at=row.created_at, measure="supports"
         )
-    return created
+    return True
 
 
-@transaction.atomic
 def withdraw_support(*, user, proposal: Proposal) -> bool:
     """Take a support back; True if there was one to take back."""
     _require(user, proposal.process, "support")
-    supports = Support.objects.filter(proposal=proposal, user=user)
-    supported_at = supports.values_list("created_at", flat=True).first()
-    # Of two concurrent withdrawals only the one that really deletes the row counts it out.
-    deleted, _rows = supports.delete()
-    if deleted:
-        Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
-        activity_services.record_withdrawal(
-            process=proposal.process, user=user, supported_at=supported_at
-        )
+    with transaction.atomic():
+        supports = Support.objects.filter(proposal=proposal, user=user)
+        supported_at = supports.values_list("created_at", flat=True).first()
+        if supported_at is None:
+            return False
+        # Of two concurrent withdrawals only the one that really deletes the row counts it out.
+        deleted, _rows = supports.delete()
+        if deleted:
+            Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+            activity_services.record_withdrawal(
+                process=proposal.process, user=user, supported_at=supported_at
+            )
     return bool(deleted)
 
 
