@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roadmap.core.pagination import paginate
-from roadmap.municipalities.selectors import municipality_by_slug
 from roadmap.participation.permissions import action_decision
 from roadmap.participation.proposal_selectors import visible_process
 
@@ -25,9 +24,8 @@ from .mapping import MIN_VOTES_TO_PLACE
 
 
 def _phase(request, municipality: str, process: str, phase: int):
-    municipality = municipality_by_slug(municipality)
     process = visible_process(municipality, request.user, process)
-    return municipality, process, selectors.opinion_phase(process, phase)
+    return process.municipality, process, selectors.opinion_phase(process, phase)
 
 
 def _phase_url(phase, name: str = "phase") -> str:

@@ -21,10 +21,13 @@ SORT_MOST_SUPPORTED = "supported"
 SORT_RANDOM = "random"
 
 
-def visible_process(municipality, user, slug: str) -> Process:
-    """A process of this municipality the user may see; otherwise 404 (drafts stay unknown)."""
+def visible_process(municipality_slug: str, user, slug: str) -> Process:
+    """A process of this municipality the user may see, with its municipality; otherwise 404
+    (drafts stay unknown)."""
     process = get_object_or_404(
-        Process.objects.select_related("municipality"), municipality=municipality, slug=slug
+        Process.objects.select_related("municipality"),
+        municipality__slug=municipality_slug,
+        slug=slug,
     )
     if not can_view_process(user, process):
         raise Http404

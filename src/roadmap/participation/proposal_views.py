@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from roadmap.core.pagination import paginate
 from roadmap.municipalities.permissions import is_member
-from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import proposal_selectors as selectors
 from . import proposal_services as services
@@ -36,8 +35,8 @@ SHUFFLE_SESSION_KEY = "participation_proposal_shuffle"
 
 
 def _process(request, municipality: str, process: str):
-    municipality = municipality_by_slug(municipality)
-    return municipality, selectors.visible_process(municipality, request.user, process)
+    process = selectors.visible_process(municipality, request.user, process)
+    return process.municipality, process
 
 
 def _detail_url(proposal, anchor: str = "", page: int = 1) -> str:
