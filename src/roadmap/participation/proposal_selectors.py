@@ -96,6 +96,20 @@ def proposal_detail(process: Process, user, pk: int) -> Proposal:
     return proposal
 
 
+def proposal_to_support(process: Process, pk: int) -> Proposal:
+    """The proposal a support or withdrawal is about; 404 unless it is published or hidden.
+    Only those ever carry supports, and they are visible to everyone, so unlike the page this
+    needs no lookup of the viewer's roles (supports are the most frequent request)."""
+    proposal = get_object_or_404(
+        Proposal.objects.filter(
+            process=process, visibility__in=[Visibility.PUBLISHED, Visibility.HIDDEN]
+        ),
+        pk=pk,
+    )
+    proposal.process = process  # already loaded, with its municipality
+    return proposal
+
+
 def has_supported(user, proposal: Proposal) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,8 +187,22 @@ def _require_published(proposal: Proposal) -> None:
 # holds the single write lock, and every query kept out of it shortens the queue of writers.
 
 
+def _move_support_count(proposal: Proposal, delta: int) -> None:
+    """Move the stored count and read the new value back in the same statement (SQLite 3.35+
+    and PostgreSQL both return it), so the caller can show it without another query."""
+    table = Proposal._meta.db_table  # from the model, never from input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET support_count = support_count + %s WHERE id = %s "  # noqa: S608
+            "RETURNING support_count",
+            [delta, proposal.pk],
+        )
+        (proposal.support_count,) = cursor.fetchone()
+
+
 def support(*, user, proposal: Proposal) -> bool:
-    """Support a proposal; True if this added a support, False if the user already supported it."""
+    """Support a proposal; True if this added a support, False if the user already supported it.
+    `proposal.support_count` then holds the stored count."""
     _require(user, proposal.process, "support")
     _require_published(proposal)
     with transaction.atomic():
@@ -199,7 +213,7 @@ def support(*, user, proposal: Proposal) -> bool:
                 row = Support.objects.create(proposal=proposal, user=user)
         except IntegrityError:
             return False
-        Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+        _move_support_count(proposal, 1)
         activity_services.record_contribution(
             process=proposal.process, user=user, at=row.created_at, measure="supports"
         )
@@ -217,7 +231,7 @@ def withdraw_support(*, user, proposal: Proposal) -> bool:
         # Of two concurrent withdrawals only the one that really deletes the row counts it out.
         deleted, _rows = supports.delete()
         if deleted:
-            Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+            _move_support_count(proposal, -1)
             activity_services.record_withdrawal(
                 process=proposal.process, user=user, supported_at=supported_at
             )

@@ -325,7 +325,7 @@ def proposal_detail(request, municipality: str, process: str, pk: int):
 @require_POST
 def proposal_support(request, municipality: str, process: str, pk: int):
     municipality, process = _process(request, municipality, process)
-    proposal = selectors.proposal_detail(process, request.user, pk)
+    proposal = selectors.proposal_to_support(process, pk)
     if not request.user.is_authenticated:
         return redirect_to_login(_detail_url(proposal))
     withdrawing = request.POST.get("action") == "withdraw"
@@ -338,8 +338,7 @@ def proposal_support(request, municipality: str, process: str, pk: int):
     except services.Refused as refusal:
         error = refusal.message
     else:
-        proposal.refresh_from_db(fields=["support_count"])
-        count = proposal.support_count
+        count = proposal.support_count  # as the service left it, or as just read
         announcement = (
             _("You withdrew your support. Supports now: %(count)s.")
             if withdrawing
