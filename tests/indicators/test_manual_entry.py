@@ -389,3 +389,30 @@ def test_anonymous_people_are_sent_to_sign_in(client, municipality, editor):
     page = client.get(_url("indicator", municipality, indicator=own.slug)).content.decode()
     assert "Add an observation" not in page and "Delete this indicator" not in page
     assert Observation.objects.get().value == 3.1
+
+
+def test_correct_opens_the_form_filled_in_with_that_observation(client, municipality, editor):
+    observe(municipality, GHG_CODE, {2023: 4.25, 2024: 3.0}, source="SSB table 13931")
+    chosen = Observation.objects.get(period__year=2023)
+    client.force_login(editor)
+    listing = client.get(_entry_url(municipality)).content.decode()
+    assert f'href="?correct={chosen.pk}#id_period"' in listing
+    form = client.get(_entry_url(municipality), {"correct": chosen.pk}).context["form"]
+    assert (form.initial["period"], form.initial["value"]) == ("2023", "4.25")
+    assert form.initial["source"] == "SSB table 13931"
+    whole = Observation.objects.get(period__year=2024)
+    assert (
+        client.get(_entry_url(municipality), {"correct": whole.pk}).context["form"].initial["value"]
+        == "3"
+    )
+
+
+def test_correct_does_not_reach_another_municipalitys_observation(
+    client, municipality, other_municipality, editor
+):
+    observe(other_municipality, GHG_CODE, {2023: 9.5})
+    theirs = Observation.objects.get()
+    client.force_login(editor)
+    response = client.get(_entry_url(municipality), {"correct": theirs.pk})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}

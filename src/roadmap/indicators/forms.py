@@ -169,6 +169,19 @@ class ObservationForm(forms.Form):
             raise forms.ValidationError(imports.range_problem(value, info))
         return value
 
+    @staticmethod
+    def initial_from(observation) -> dict:
+        """The form's fields as they would be typed for an existing observation."""
+        return {
+            "period": observation.period_label,
+            "value": str(int(value)) if (value := observation.value).is_integer() else str(value),
+            "series": observation.series,
+            "source": observation.source,
+            "quality": observation.quality,
+            "note": observation.note,
+            "verified": observation.verified,
+        }
+
     def observation_data(self) -> dict:
         """The cleaned fields as services.record_observation takes them."""
         granularity, period = self.cleaned_data["period"]

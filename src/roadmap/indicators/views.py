@@ -323,7 +323,13 @@ def _observations_url(municipality, indicator) -> str:
 @manager_view
 def observation_create(request, municipality, indicator: str):
     chosen = selectors.indicator_by_slug(municipality, indicator)
-    form = ObservationForm(_posted(request), indicator=chosen)
+    # "Correct" in the list below opens the form filled in with that observation.
+    correcting = request.GET.get("correct", "")
+    shown = selectors.observations_of(municipality, chosen)
+    initial = {}
+    if correcting.isdigit() and (observation := shown.filter(pk=correcting).first()):
+        initial = ObservationForm.initial_from(observation)
+    form = ObservationForm(_posted(request), indicator=chosen, initial=initial)
     if request.method == "POST" and form.is_valid():
         observation, outcome = services.record_observation(
             actor=request.user,
@@ -347,13 +353,13 @@ def observation_create(request, municipality, indicator: str):
         form,
         title=_("Add an observation of %(name)s") % {"name": chosen.name},
         intro=_(
-            "To correct an observation, enter its period and series again with the right "
-            "values: it is updated in place."
+            "To correct an observation, choose “Correct” in the list below, or enter its period "
+            "and series again with the right values: it is updated in place."
         ),
         cancel_url=_indicator_url(municipality, chosen),
         template="indicators/observations.html",
         indicator=chosen,
-        page_obj=paginate(request, selectors.observations_of(municipality, chosen)),
+        page_obj=paginate(request, shown),
     )
 
 
