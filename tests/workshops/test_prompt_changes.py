@@ -201,3 +201,21 @@ def test_edit_and_delete_links_are_for_facilitators_only(
     for address in pages:
         page = client.get(address).content.decode()
         assert not any(link in page for link in links), address
+
+
+# --- two facilitators at once ---------------------------------------------------------------
+
+
+def test_a_prompt_deleted_meanwhile_is_refused_clearly_for_edit_and_delete(
+    client, phase, prompt, editor
+):
+    """Both facilitators opened the prompt's page; one deletes it, then the other acts."""
+    client.force_login(editor)
+    services.delete_prompt(actor=editor, prompt=prompt)
+    events = AuditEvent.objects.count()
+    with pytest.raises(services.Refused, match="just deleted"):
+        services.edit_prompt(actor=editor, prompt=prompt, text="Something else")
+    with pytest.raises(services.Refused, match="just deleted"):
+        services.delete_prompt(actor=editor, prompt=prompt)
+    assert AuditEvent.objects.count() == events
+    assert not Prompt.objects.filter(pk=prompt.pk).exists()

@@ -130,10 +130,18 @@ def edit_prompt(*, actor, prompt: Prompt, text: str) -> Prompt:
     if text == before:
         return prompt
     _bump(workshop.pk, layout=True)
+    _require_still_there(prompt)
     prompt.text = text
     prompt.save(update_fields=["text"])
     _record(actor, workshop, "update", prompt, {"text": [before, text]})
     return prompt
+
+
+def _require_still_there(prompt: Prompt) -> None:
+    """Under the workshop's lock: another facilitator may have deleted the prompt since the
+    page was read."""
+    if not Prompt.objects.filter(pk=prompt.pk).exists():
+        raise Refused(_("Another facilitator has just deleted this prompt."))
 
 
 @transaction.atomic
@@ -144,6 +152,7 @@ def delete_prompt(*, actor, prompt: Prompt) -> None:
     # The workshop row first, as posting a note takes it before it refers to the prompt: the
     # same order of locks, so the two cannot wait for each other.
     _bump(workshop.pk, layout=True)
+    _require_still_there(prompt)
     contents = selectors.prompt_contents(prompt)
     _record(
         actor,

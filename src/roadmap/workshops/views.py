@@ -333,8 +333,14 @@ def prompt_delete(request, municipality: str, process: str, phase: int, prompt: 
     _require_facilitator(request, phase)
     prompt = selectors.prompt_of(phase, prompt)
     if request.method == "POST":
-        services.delete_prompt(actor=request.user, prompt=prompt)
-        messages.success(request, _("The prompt “%(text)s” was deleted.") % {"text": prompt.text})
+        try:
+            services.delete_prompt(actor=request.user, prompt=prompt)
+        except services.Refused as refusal:
+            messages.info(request, refusal.message)
+        else:
+            messages.success(
+                request, _("The prompt “%(text)s” was deleted.") % {"text": prompt.text}
+            )
         return redirect(_url("board", phase))
     return render(
         request,
