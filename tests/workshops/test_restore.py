@@ -161,3 +161,16 @@ def test_a_note_of_another_workshop_is_not_found(client, phase, editor):
     client.force_login(editor)
     assert restore(client, phase, foreign).status_code == 404
     assert stored(foreign)[0] == Visibility.HIDDEN
+
+
+def test_the_restore_page_of_a_shown_note_says_so_instead_of_offering_the_form(
+    client, phase, prompt, hidden, moderator
+):
+    shown = NoteFactory(prompt=prompt)
+    client.force_login(moderator)
+    page = client.get(workshop_url("restore", phase, pk=shown.pk)).content.decode()
+    assert "This note is not hidden, so there is nothing to restore." in page
+    assert 'name="reason"' not in page
+    assert (
+        'name="reason"' in client.get(workshop_url("restore", phase, pk=hidden.pk)).content.decode()
+    )

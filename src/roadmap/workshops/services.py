@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
@@ -289,6 +290,9 @@ def hide_note(*, actor, note: Note, reason: str) -> Note:
     )
 
 
+NOTHING_TO_RESTORE = gettext_lazy("This note is not hidden, so there is nothing to restore.")
+
+
 @transaction.atomic
 def restore_note(*, actor, note: Note, reason: str) -> Note:
     """A facilitator or moderator shows a hidden note again, with the public reason why: it is
@@ -302,7 +306,7 @@ def restore_note(*, actor, note: Note, reason: str) -> Note:
         raise Refused(_("Give the public reason for restoring this note."))
     note = Note.objects.select_for_update().get(pk=note.pk)
     if note.visibility != Visibility.HIDDEN:
-        raise Refused(_("This note is not hidden, so there is nothing to restore."))
+        raise Refused(str(NOTHING_TO_RESTORE))
     return _set_visibility(
         actor=actor, workshop=workshop, note=note, visibility=Visibility.PUBLISHED, reason=reason
     )

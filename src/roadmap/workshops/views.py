@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from roadmap.core.pagination import paginate
 from roadmap.core.spreadsheet import csv_response
+from roadmap.participation.models import Visibility
 from roadmap.participation.permissions import action_decision
 
 from . import selectors, services
@@ -37,6 +38,7 @@ from .forms import (
     SuggestionForm,
     ThemingForm,
 )
+from .models import Note
 from .permissions import can_facilitate, can_moderate_notes
 
 NOTES_PER_PAGE = 100
@@ -218,6 +220,8 @@ class NoteModeration:
     explanation: str
     submit_label: str
     done: str
+    # Why the page offers no form for this note ("" if the action applies to it).
+    not_applicable: Callable[[Note], str] = lambda note: ""
 
 
 HIDING = NoteModeration(
@@ -240,6 +244,9 @@ RESTORING = NoteModeration(
         "theme it had. Everyone sees the reason you give with it."
     ),
     submit_label=gettext_lazy("Restore the note"),
+    not_applicable=lambda note: (
+        "" if note.visibility == Visibility.HIDDEN else services.NOTHING_TO_RESTORE
+    ),
     done=gettext_lazy("The note is shown again."),
 )
 
@@ -262,7 +269,13 @@ def _note_moderation(request, municipality, process, phase, pk, *, action: NoteM
     return render(
         request,
         "workshops/note_moderation.html",
-        {**_base_context(request, phase), "note": note, "form": form, "moderation": action},
+        {
+            **_base_context(request, phase),
+            "note": note,
+            "form": form,
+            "moderation": action,
+            "not_applicable": action.not_applicable(note),
+        },
         status=400 if form.errors else 200,
     )
 
