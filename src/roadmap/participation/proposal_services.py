@@ -182,11 +182,6 @@ def _require_published(proposal: Proposal) -> None:
         raise Refused(_("This proposal is not published, so it cannot take part yet."))
 
 
-# Supports are the most frequent write. Their permission checks (phase, block, verification)
-# read facts that change rarely, so they run before the transaction: on SQLite the transaction
-# holds the single write lock, and every query kept out of it shortens the queue of writers.
-
-
 def _move_support_count(proposal: Proposal, delta: int) -> None:
     """Move the stored count and read the new value back in the same statement (SQLite 3.35+
     and PostgreSQL both return it), so the caller can show it without another query."""
@@ -203,6 +198,9 @@ def _move_support_count(proposal: Proposal, delta: int) -> None:
 def support(*, user, proposal: Proposal) -> bool:
     """Support a proposal; True if this added a support, False if the user already supported it.
     `proposal.support_count` then holds the stored count."""
+    # Supports are the most frequent write. The permission checks read facts that change
+    # rarely, so they run before the transaction: on SQLite it holds the single write lock, and
+    # every query kept out of it shortens the queue of writers.
     _require(user, proposal.process, "support")
     _require_published(proposal)
     with transaction.atomic():

@@ -86,25 +86,31 @@ def _base_context(request, phase) -> dict:
     }
 
 
-def _board_context(request, phase, note_form=None, *, board=True) -> dict:
-    """What the board and its parts need; `board=False` leaves out the notes themselves."""
+def _board_context(request, phase, *, board=True) -> dict:
+    """What the board's notes and their polls need; `board=False` leaves out the notes
+    themselves. The forms are the board page's own (_board_page): polls do not build them."""
     return {
         **_base_context(request, phase),
         "board": selectors.board(phase, request.user) if board else None,
         "decision": action_decision(request.user, phase, "post_notes"),
-        "note_form": note_form
-        or NoteForm(workshop=selectors.workshop_of(phase), language=get_language()),
         "poll_seconds": POLL_SECONDS,
     }
 
 
+def _board_page(request, phase, *, note_form=None, prompt_form=None, status=200):
+    """The whole board page, with a posted form and its errors when one was refused."""
+    context = _board_context(request, phase)
+    context["note_form"] = note_form or NoteForm(
+        workshop=selectors.workshop_of(phase), language=get_language()
+    )
+    if context["is_facilitator"]:
+        context["prompt_form"] = prompt_form or PromptForm()
+    return render(request, "workshops/board.html", context, status=status)
+
+
 @require_GET
 def board(request, municipality: str, process: str, phase: int):
-    phase = _phase(request, municipality, process, phase)
-    context = _board_context(request, phase)
-    if context["is_facilitator"]:
-        context["prompt_form"] = PromptForm()
-    return render(request, "workshops/board.html", context)
+    return _board_page(request, _phase(request, municipality, process, phase))
 
 
 @require_GET
@@ -138,9 +144,7 @@ def prompt_create(request, municipality: str, process: str, phase: int):
         except services.Refused as refusal:
             form.add_error("text", refusal.message)
     if form.errors:
-        context = _board_context(request, phase)
-        context["prompt_form"] = form
-        return render(request, "workshops/board.html", context, status=400)
+        return _board_page(request, phase, prompt_form=form, status=400)
     messages.success(request, _("The prompt was added."))
     return redirect(_url("board", phase))
 
@@ -162,12 +166,7 @@ def note_create(request, municipality: str, process: str, phase: int):
         except services.Refused as refusal:
             form.add_error(None, refusal.message)
     if form.errors:
-        return render(
-            request,
-            "workshops/board.html",
-            _board_context(request, phase, note_form=form),
-            status=400,
-        )
+        return _board_page(request, phase, note_form=form, status=400)
     messages.success(request, _("Your note was posted."))
     return redirect(_url("board", phase, f"note-{note.pk}"))
 
