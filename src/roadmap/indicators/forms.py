@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.framework.models import ActionArea, Purpose
-from roadmap.initiatives.forms import style_widgets
+from roadmap.core.forms import style_widgets
 from roadmap.municipalities.models import Municipality
 
 from . import imports

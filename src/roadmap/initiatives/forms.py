@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.core.forms import style_widgets
 from roadmap.framework.models import ActionArea, Barrier, Principle, Purpose
 
 from .models import (
@@ -23,16 +24,6 @@ from .sdg import goal_choices
 from .selectors import barriers_in_scope, principles_in_scope
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT_WIDGETS = (forms.TextInput, forms.NumberInput, forms.DateInput, forms.Textarea, forms.Select)
-
-
-def style_widgets(form: forms.BaseForm) -> None:
-    """Designsystemet's input class on text-like widgets and selects; a grid for checkboxes."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxSelectMultiple):
-            field.widget.attrs.setdefault("class", "checkbox-grid")
-        elif isinstance(field.widget, TEXT_WIDGETS):
-            field.widget.attrs.setdefault("class", "ds-input")
 
 
 class MunicipalFormMixin:

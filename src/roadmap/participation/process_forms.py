@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.initiatives.forms import style_widgets
+from roadmap.core.forms import style_widgets
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import District
 
