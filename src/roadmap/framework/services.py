@@ -71,6 +71,13 @@ def _record(actor, action: str, entry: LocalEntry, changes: dict[str, object]) -
     )
 
 
+def _record_update(actor, entry: LocalEntry, before: dict, after: dict) -> None:
+    """An edit that changes nothing leaves no audit event."""
+    changes = audit.diff(before, after)
+    if changes:
+        _record(actor, "update", entry, changes)
+
+
 def _delete_local_entry(*, actor, entry: LocalEntry, blocker: str) -> None:
     if blocker:
         raise FrameworkEntryInUse(blocker)
@@ -169,9 +176,7 @@ def update_local_principle(
         guiding_questions=guiding_questions,
         maturity=maturity,
     )
-    changes = audit.diff(before, _principle_state(principle))
-    if changes:
-        _record(actor, "update", principle, changes)
+    _record_update(actor, principle, before, _principle_state(principle))
     return principle
 
 
@@ -235,9 +240,7 @@ def update_local_barrier(
 ) -> Barrier:
     before = _barrier_state(barrier)
     _write_barrier(barrier, category=category, name=name, description=description)
-    changes = audit.diff(before, _barrier_state(barrier))
-    if changes:
-        _record(actor, "update", barrier, changes)
+    _record_update(actor, barrier, before, _barrier_state(barrier))
     return barrier
 
 
