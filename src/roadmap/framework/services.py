@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
@@ -46,11 +47,42 @@ def unique_code(name: str, taken: Iterable[str]) -> str:
     return code
 
 
-def _principle_codes_taken(municipality: Municipality) -> set[str]:
-    """Shared codes count too, so a municipality's principle addresses are never ambiguous."""
+LocalEntry = Principle | Barrier
+
+
+def _codes_taken(model: type[LocalEntry], municipality: Municipality) -> set[str]:
+    """Shared codes count too, so a municipality's addresses of its entries are never ambiguous."""
     return set(
-        Principle.objects.filter(municipality__isnull=True).values_list("code", flat=True)
-    ) | set(municipality.local_principles.values_list("code", flat=True))
+        model.objects.filter(
+            Q(municipality__isnull=True) | Q(municipality=municipality)
+        ).values_list("code", flat=True)
+    )
+
+
+def _record(actor, action: str, entry: LocalEntry, changes: dict[str, object]) -> None:
+    """The audit event of a write to a local entry, which is its own subject."""
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=entry,
+        municipality=entry.municipality,
+        subject=entry,
+        changes=changes,
+    )
+
+
+def _record_update(actor, entry: LocalEntry, before: dict, after: dict) -> None:
+    """An edit that changes nothing leaves no audit event."""
+    changes = audit.diff(before, after)
+    if changes:
+        _record(actor, "update", entry, changes)
+
+
+def _delete_local_entry(*, actor, entry: LocalEntry, blocker: str) -> None:
+    if blocker:
+        raise FrameworkEntryInUse(blocker)
+    _record(actor, "delete", entry, {"name": getattr(entry, default_language_field("name"))})
+    entry.delete()
 
 
 def _principle_state(principle: Principle) -> dict:
@@ -108,7 +140,7 @@ def create_local_principle(
 ) -> Principle:
     principle = Principle(
         municipality=municipality,
-        code=unique_code(name, _principle_codes_taken(municipality)),
+        code=unique_code(name, _codes_taken(Principle, municipality)),
         source=Principle.Source.LOCAL,
     )
     _write_principle(
@@ -119,14 +151,7 @@ def create_local_principle(
         guiding_questions=guiding_questions,
         maturity=maturity,
     )
-    audit.record(
-        actor=actor,
-        action="create",
-        obj=principle,
-        municipality=municipality,
-        subject=principle,
-        changes=_principle_state(principle),
-    )
+    _record(actor, "create", principle, _principle_state(principle))
     return principle
 
 
@@ -151,16 +176,7 @@ def update_local_principle(
         guiding_questions=guiding_questions,
         maturity=maturity,
     )
-    changes = audit.diff(before, _principle_state(principle))
-    if changes:
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=principle,
-            municipality=principle.municipality,
-            subject=principle,
-            changes=changes,
-        )
+    _record_update(actor, principle, before, _principle_state(principle))
     return principle
 
 
@@ -181,18 +197,7 @@ def principle_deletion_blocker(principle: Principle) -> str:
 @transaction.atomic
 def delete_local_principle(*, actor, principle: Principle) -> None:
     """Delete a local principle; refused while assessments rate initiatives against it."""
-    blocker = principle_deletion_blocker(principle)
-    if blocker:
-        raise FrameworkEntryInUse(blocker)
-    audit.record(
-        actor=actor,
-        action="delete",
-        obj=principle,
-        municipality=principle.municipality,
-        subject=principle,
-        changes={"name": getattr(principle, default_language_field("name"))},
-    )
-    principle.delete()
+    _delete_local_entry(actor=actor, entry=principle, blocker=principle_deletion_blocker(principle))
 
 
 def _barrier_state(barrier: Barrier) -> dict:
@@ -201,6 +206,15 @@ def _barrier_state(barrier: Barrier) -> dict:
         "name": getattr(barrier, default_language_field("name")),
         "description": getattr(barrier, default_language_field("description")),
     }
+
+
+def _write_barrier(
+    barrier: Barrier, *, category: BarrierCategory, name: str, description: str
+) -> None:
+    barrier.category = category
+    setattr(barrier, default_language_field("name"), name)
+    setattr(barrier, default_language_field("description"), description)
+    barrier.save()
 
 
 @transaction.atomic
@@ -212,21 +226,11 @@ def create_local_barrier(
     name: str,
     description: str,
 ) -> Barrier:
-    taken = set(
-        Barrier.objects.filter(municipality__isnull=True).values_list("code", flat=True)
-    ) | set(municipality.local_barriers.values_list("code", flat=True))
-    barrier = Barrier(municipality=municipality, category=category, code=unique_code(name, taken))
-    setattr(barrier, default_language_field("name"), name)
-    setattr(barrier, default_language_field("description"), description)
-    barrier.save()
-    audit.record(
-        actor=actor,
-        action="create",
-        obj=barrier,
-        municipality=municipality,
-        subject=barrier,
-        changes=_barrier_state(barrier),
+    barrier = Barrier(
+        municipality=municipality, code=unique_code(name, _codes_taken(Barrier, municipality))
     )
+    _write_barrier(barrier, category=category, name=name, description=description)
+    _record(actor, "create", barrier, _barrier_state(barrier))
     return barrier
 
 
@@ -235,20 +239,8 @@ def update_local_barrier(
     *, actor, barrier: Barrier, category: BarrierCategory, name: str, description: str
 ) -> Barrier:
     before = _barrier_state(barrier)
-    barrier.category = category
-    setattr(barrier, default_language_field("name"), name)
-    setattr(barrier, default_language_field("description"), description)
-    barrier.save()
-    changes = audit.diff(before, _barrier_state(barrier))
-    if changes:
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=barrier,
-            municipality=barrier.municipality,
-            subject=barrier,
-            changes=changes,
-        )
+    _write_barrier(barrier, category=category, name=name, description=description)
+    _record_update(actor, barrier, before, _barrier_state(barrier))
     return barrier
 
 
@@ -269,15 +261,4 @@ def barrier_deletion_blocker(barrier: Barrier) -> str:
 @transaction.atomic
 def delete_local_barrier(*, actor, barrier: Barrier) -> None:
     """Delete a local barrier; refused while initiatives record having met it."""
-    blocker = barrier_deletion_blocker(barrier)
-    if blocker:
-        raise FrameworkEntryInUse(blocker)
-    audit.record(
-        actor=actor,
-        action="delete",
-        obj=barrier,
-        municipality=barrier.municipality,
-        subject=barrier,
-        changes={"name": getattr(barrier, default_language_field("name"))},
-    )
-    barrier.delete()
+    _delete_local_entry(actor=actor, entry=barrier, blocker=barrier_deletion_blocker(barrier))

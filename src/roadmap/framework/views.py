@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,8 +108,10 @@ def _managed(request, slug: str) -> Municipality:
     return municipality
 
 
-def _to_list(municipality: Municipality):
-    return redirect(_list_url(municipality))
+def _saved(request: HttpRequest, message: str, next_url: str) -> HttpResponse:
+    """After a write: confirm it, then show where the entry now stands."""
+    messages.success(request, message)
+    return redirect(next_url)
 
 
 @login_required
@@ -120,12 +123,8 @@ def principle_create(request, municipality: str):
         created = services.create_local_principle(
             actor=request.user, municipality=municipality, **form.service_arguments()
         )
-        messages.success(
-            request, _("The local principle “%(name)s” was added.") % {"name": created.name}
-        )
-        return redirect(
-            "local_framework:principle", municipality=municipality.slug, code=created.code
-        )
+        added = _("The local principle “%(name)s” was added.") % {"name": created.name}
+        return _saved(request, added, principle_url(created))
     return _form_page(
         request, municipality, form, _("Add a local principle"), _list_url(municipality)
     )
@@ -141,10 +140,7 @@ def principle_edit(request, municipality: str, code: str):
         services.update_local_principle(
             actor=request.user, principle=principle, **form.service_arguments()
         )
-        messages.success(request, _("The local principle was saved."))
-        return redirect(
-            "local_framework:principle", municipality=municipality.slug, code=principle.code
-        )
+        return _saved(request, _("The local principle was saved."), principle_url(principle))
     title = _("Edit the local principle “%(name)s”") % {"name": principle.name}
     return _form_page(request, municipality, form, title, principle_url(principle))
 
@@ -174,10 +170,8 @@ def barrier_create(request, municipality: str):
         created = services.create_local_barrier(
             actor=request.user, municipality=municipality, **form.cleaned_data
         )
-        messages.success(
-            request, _("The local barrier “%(name)s” was added.") % {"name": created.name}
-        )
-        return _to_list(municipality)
+        added = _("The local barrier “%(name)s” was added.") % {"name": created.name}
+        return _saved(request, added, _list_url(municipality))
     return _form_page(
         request, municipality, form, _("Add a local barrier"), _list_url(municipality)
     )
@@ -191,8 +185,7 @@ def barrier_edit(request, municipality: str, code: str):
     form = LocalBarrierForm(request.POST or None, municipality=municipality, barrier=barrier)
     if request.method == "POST" and form.is_valid():
         services.update_local_barrier(actor=request.user, barrier=barrier, **form.cleaned_data)
-        messages.success(request, _("The local barrier was saved."))
-        return _to_list(municipality)
+        return _saved(request, _("The local barrier was saved."), _list_url(municipality))
     title = _("Edit the local barrier “%(name)s”") % {"name": barrier.name}
     return _form_page(
         request, municipality, form, title, _list_url(municipality), events_for(barrier)[:50]
@@ -246,8 +239,8 @@ def _confirm_delete(
         except services.FrameworkEntryInUse as refusal:
             messages.error(request, str(refusal))
             return redirect(request.path)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": entry.name})
-        return _to_list(municipality)
+        deleted = _("“%(name)s” was deleted.") % {"name": entry.name}
+        return _saved(request, deleted, _list_url(municipality))
     return render(
         request,
         "framework/confirm_delete.html",
