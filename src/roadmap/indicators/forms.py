@@ -6,8 +6,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.framework.models import ActionArea, Purpose
 from roadmap.core.forms import style_widgets
+from roadmap.framework.models import ActionArea, Purpose
 from roadmap.municipalities.models import Municipality
 
 from . import imports
