@@ -52,6 +52,7 @@ test-all: test test-postgres test-browser
 lint: install
 	$(PYTHON) -m ruff check src tests benchmarks
 	$(PYTHON) -m ruff format --check src tests benchmarks
+	PYTHONPATH=src .venv/bin/lint-imports --no-cache
 
 format: install
 	$(PYTHON) -m ruff format src tests benchmarks
