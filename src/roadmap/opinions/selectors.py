@@ -172,6 +172,10 @@ def map_page(phase: Phase) -> MapPage | None:
     )
 
 
+# One symbol per group (Vega's names), so groups differ by shape as well as colour.
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
+
+
 def map_chart(result: dict[str, Any]) -> Chart:
     """Scatter of a sample of participants coloured by group, with each group's centre marked
     and labelled (so colour is never the only cue)."""
@@ -193,7 +197,16 @@ def map_chart(result: dict[str, Any]) -> Chart:
         "type": "nominal",
         "title": _("Opinion group"),
         "scale": {"domain": names, "range": PALETTE[: len(names)]},
-        "legend": {"orient": "bottom"},
+        "legend": {"orient": "bottom", "columns": 3, "symbolOpacity": 1, "symbolSize": 120},
+    }
+    # Shape is a second cue besides colour. Its scale must name symbol shapes: giving it the
+    # colour scale (hex codes) left every mark without a path, i.e. an empty chart.
+    shape = {
+        "field": "group",
+        "type": "nominal",
+        "title": _("Opinion group"),
+        "scale": {"domain": names, "range": SHAPES[: len(names)]},
+        "legend": None,
     }
     axis_x = {"field": "x", "type": "quantitative", "title": _("First direction of opinion")}
     axis_y = {"field": "y", "type": "quantitative", "title": _("Second direction of opinion")}
@@ -203,13 +216,13 @@ def map_chart(result: dict[str, Any]) -> Chart:
         layer=[
             {
                 "data": {"values": points},
-                "mark": {"type": "point", "filled": True, "size": 18, "opacity": 0.45},
-                "encoding": {"x": axis_x, "y": axis_y, "color": colour, "shape": colour},
+                "mark": {"type": "point", "filled": True, "size": 30, "opacity": 0.6},
+                "encoding": {"x": axis_x, "y": axis_y, "color": colour, "shape": shape},
             },
             {
                 "data": {"values": centres},
                 "mark": {"type": "point", "filled": True, "size": 220, "stroke": "#000"},
-                "encoding": {"x": axis_x, "y": axis_y, "color": colour, "shape": colour},
+                "encoding": {"x": axis_x, "y": axis_y, "color": colour, "shape": shape},
             },
             {
                 "data": {"values": centres},
