@@ -185,3 +185,20 @@ def test_the_demo_builds_a_map_with_three_groups(municipality):
     assert Statement.objects.filter(phase=phase, status="pending").count() == 2
     again = services.recompute_map(phase_id=phase.pk, full=True).result
     assert again["groups"] == result["groups"]
+
+
+def test_without_a_statement_shared_everywhere_the_page_says_so_and_ranks_the_closest(
+    client, phase
+):
+    rows, _ = plant(phase, participants=150)
+    opinion_map = services.recompute_map(phase_id=phase.pk, full=True)
+    result = opinion_map.result
+    for item in result["consensus"]:
+        item["majority"] = False
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(result=result)
+    closest = Statement.objects.get(pk=result["consensus"][0]["statement"])
+
+    page = client.get(url("map", phase)).content.decode()
+
+    assert "No statement has a majority in every group yet." in page
+    assert "Closest to common ground" in page and closest.text in page

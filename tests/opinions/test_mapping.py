@@ -76,8 +76,10 @@ def test_consensus_and_distinguishing_statements_on_constructed_data():
     result = mapping.compute_map(constructed_votes())
 
     assert result.k == 2
-    consensus = {(item.statement_id, item.direction) for item in result.consensus}
-    assert consensus == {(100, "agree"), (101, "disagree")}
+    shared = [(item.statement_id, item.direction) for item in result.consensus if item.majority]
+    assert set(shared) == {(100, "agree"), (101, "disagree")}
+    # Ranked by group-aware consensus: the two shared statements come first.
+    assert set((item.statement_id, item.direction) for item in result.consensus[:2]) == set(shared)
     camp_a = next(g for g in result.groups if result.labels[0] == g.label)
     camp_b = next(g for g in result.groups if result.labels[39] == g.label)
     assert camp_a.size == camp_b.size == 20
@@ -181,3 +183,159 @@ def test_next_statement_prefers_split_statements():
     picks = [mapping.next_statement([*one_sided, split], seed=seed) for seed in range(500)]
 
     assert picks.count(50) > max(picks.count(i) for i in range(1, 6))
+
+
+def planted_matrix(seed: int = 8, participants: int = 500, groups: int = 3, mean_votes=25):
+    planted = planted_votes(
+        participants=participants, statements=50, groups=groups, mean_votes=mean_votes, seed=seed
+    )
+    return planted, mapping.build_matrix(planted.participants, planted.statements, planted.values)
+
+
+def test_the_same_votes_give_the_same_map_whatever_the_seed():
+    _, matrix = planted_matrix()
+
+    outputs = {str(mapping.compute_map(matrix, seed=seed).to_json()) for seed in range(6)}
+
+    assert len(outputs) == 1
+
+
+def test_a_rejected_statement_stays_a_column_of_zeros_and_is_never_named():
+    matrix = constructed_votes()
+    # 998 voted on five shown statements and on the two rejected ones (106, 107 here).
+    with_rejected = mapping.build_matrix(
+        np.concatenate([matrix.participant_ids[matrix.rows], [998] * 7]),
+        np.concatenate([matrix.statement_ids[matrix.cols], [102, 103, 104, 105, 100, 106, 107]]),
+        np.concatenate([matrix.values, [1, 1, -1, -1, 1, 1, 1]]),
+        rejected=[106, 107],
+    )
+
+    result = mapping.compute_map(with_rejected)
+
+    # Votes on rejected statements count towards the seven needed to be placed...
+    assert 998 in result.labels and result.labels[998] == result.labels[0]
+    # ...but a rejected statement is never shown as common ground or as setting a group apart.
+    named = {item.statement_id for item in result.consensus}
+    named |= {item.statement_id for group in result.groups for item in group.distinguishing}
+    assert not named & {106, 107}
+
+
+def test_rejected_columns_count_in_the_scaling_as_polis_does():
+    """Position = projection × sqrt(statements / votes), where a rejected statement counts among
+    the statements and among everyone's votes (its column is zeros, not missing)."""
+    planted, matrix = planted_matrix(seed=3, participants=200, groups=2)
+    rejected = mapping.build_matrix(
+        planted.participants, planted.statements, planted.values, rejected=[48, 49]
+    )
+    result = mapping.compute_map(rejected)
+
+    kept = ~rejected.rejected[rejected.cols]
+    votes = np.bincount(rejected.rows[kept], minlength=200) + 2
+    shown = mapping.build_matrix(
+        planted.participants[kept], planted.statements[kept], planted.values[kept]
+    )
+    centred, _ = mapping._centred(shown)
+    projection = centred @ result.state.components[:48]
+    scale = np.sqrt(50 / votes)
+    expected = projection * scale[:, None]
+    first_placed = sorted(result.labels)[0]
+    x, y, _group = result.positions[0]
+    assert (x, y) == pytest.approx(tuple(expected[first_placed]), abs=1e-3)
+
+
+def test_the_pca_runs_over_everyone_not_only_the_placed():
+    """Components are those of all voters' centred votes (checked against a dense SVD), so
+    people with few votes shape the axes even though they get no place."""
+    planted, matrix = planted_matrix(seed=4, participants=300, mean_votes=8)
+    result = mapping.compute_map(matrix)
+    assert result.participants_placed < result.participants_counted
+
+    centred, _ = mapping._centred(matrix)
+    _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
+    for component in range(2):
+        cosine = abs(vt[component] @ result.state.components[:, component])
+        assert cosine == pytest.approx(1.0, abs=1e-9)
+
+
+def test_a_young_conversation_places_its_fifteen_most_active_voters():
+    rows = np.repeat(np.arange(20), 3)
+    statements = np.tile([0, 1, 2], 20)
+    extra_rows, extra_statements = np.repeat(np.arange(5), 2), np.tile([3, 4], 5)
+    matrix = mapping.build_matrix(
+        np.concatenate([rows, extra_rows]),
+        np.concatenate([statements, extra_statements]),
+        np.where(np.concatenate([rows, extra_rows]) % 2, 1, -1),
+    )
+
+    placed = mapping.placed_participants(np.bincount(matrix.rows), 5)
+
+    assert placed.sum() == 15
+    assert placed[:5].all()  # the five with five votes first, then by order
+
+
+def test_a_new_best_number_of_groups_is_shown_only_after_winning_four_times_in_a_row():
+    choice = mapping.KChoice(last_best=3, times_best=9, shown=3)
+    for _ in range(3):
+        choice = choice.after(2)
+        assert choice.shown == 3
+    assert choice.after(2).shown == 2
+    assert choice.after(4).shown == 3 and choice.after(4).after(2).times_best == 1
+
+
+def test_an_update_keeps_the_shown_number_of_groups_until_another_has_won_four_times():
+    _, matrix = planted_matrix(seed=5, participants=600, groups=2)
+    first = mapping.compute_map(matrix)
+    assert first.k == 2
+    state = mapping.ModelState.from_json(first.state.to_json())
+    forced = mapping.ModelState(
+        statement_ids=state.statement_ids,
+        components=state.components,
+        base_centroids=state.base_centroids,
+        group_centroids=np.empty((0, 2)),
+        k_choice=mapping.KChoice(last_best=3, times_best=5, shown=3),
+    )
+
+    shown = []
+    for _ in range(4):
+        result = mapping.compute_map(matrix, previous=forced)
+        shown.append(result.k)
+        forced = result.state
+
+    assert shown == [3, 3, 3, 2]
+
+
+def test_one_new_vote_does_not_reshuffle_anyone_else():
+    planted, matrix = planted_matrix(seed=6, participants=800)
+    before = mapping.compute_map(matrix)
+    voter = int(matrix.participant_ids[matrix.rows[0]])
+    unvoted = sorted(set(range(50)) - set(planted.statements[planted.participants == voter]))
+
+    after = mapping.compute_map(
+        mapping.append_votes(matrix, [voter], [unvoted[0]], [1]),
+        previous=mapping.ModelState.from_json(before.state.to_json()),
+    )
+
+    others = sorted(set(before.labels) - {voter})
+    assert found_labels(after, others).tolist() == found_labels(before, others).tolist()
+
+
+def test_common_ground_is_ranked_and_says_when_no_majority_holds_everywhere():
+    """Two camps that share nothing outright: the statement both lean to agree with ranks
+    first, but no statement is marked as held by a majority of every group."""
+    rows, cols, values = [], [], []
+    for person in range(40):
+        camp_a = person < 20
+        # 200: camp A 60 % agree, camp B 45 % agree; the rest split the camps.
+        leaning = 1 if (person % 20) < (12 if camp_a else 9) else 0
+        stances = [leaning, *([1, 1, -1, -1] if camp_a else [-1, -1, 1, 1]), 0, 0, 0]
+        for statement, value in enumerate(stances):
+            rows.append(person)
+            cols.append(200 + statement)
+            values.append(value)
+    result = mapping.compute_map(mapping.build_matrix(rows, cols, values))
+
+    assert result.k == 2
+    assert result.consensus and not any(item.majority for item in result.consensus)
+    assert result.consensus[0].statement_id == 200
+    scores = [item.score for item in result.consensus]
+    assert scores == sorted(scores, reverse=True)

@@ -1,22 +1,32 @@
 """The opinion map's numbers: pure functions over a sparse participant × statement vote matrix.
 
 Votes are +1 (agree), -1 (disagree) and 0 (pass); a statement a participant has not voted on is
-*missing*, not zero. The method follows Polis (see docs/opinion-maps.md):
+*missing*, not zero. The method is Polis's (compdemocracy/polis, math/src/polismath/math); where
+it differs, docs/opinion-maps.md says how and why:
 
-1. Centre each statement by the mean of the votes it got and treat a missing vote as that mean.
-   After centring a missing vote is exactly zero, so the centred matrix keeps the sparsity of
-   the votes: no dense participants × statements array is ever made.
-2. PCA by a randomized truncated SVD with a fixed seed (warm-started from the previous
-   components when the map is updated), keeping 2 components.
-3. Each participant's position is scaled by sqrt(statements / their votes), so someone who voted
-   on few statements is not pulled towards the centre just for having voted little.
-4. Participants with fewer than MIN_VOTES_TO_PLACE votes are counted but not placed or grouped.
-5. k-means (k-means++ with a fixed seed) for k = 2..5 in the 2-D space; k is chosen by the
-   silhouette on a fixed-seed sample (the silhouette costs O(n²), the sample keeps it bounded).
+1. A rejected statement keeps its column, as zeros for everyone: it adds nothing to the PCA, but
+   it still counts in the scaling of step 3, and votes on it count towards being placed.
+2. Each statement is centred by the mean of the votes it got and a missing vote is read as that
+   mean, so after centring a missing vote is exactly zero: the centred matrix keeps the sparsity
+   of the votes. PCA (2 components) over *everyone* who voted, by subspace iteration run until
+   the components stop moving, so the random start does not show in the result.
+3. A placed participant's position is their projection scaled by sqrt(statements / their
+   votes), so someone who voted on few statements is not pulled to the centre for it.
+   Placed: at least MIN_VOTES_TO_PLACE votes (or all statements, if there are fewer); while
+   fewer than MIN_PLACED are placed, the most active voters fill up to that number.
+4. Two-stage clustering: up to BASE_CLUSTERS small clusters of the placed participants
+   (k-means from a deterministic start spread over the points), then the groups: weighted
+   k-means of those small clusters for k = 2..MAX_GROUPS, from many starts, keeping the best.
+5. k is the one with the best silhouette over the small clusters; a new best k replaces the
+   shown one only once it has been best K_SWITCH_AFTER times in a row (hysteresis across
+   recomputes). An update starts both stages from the previous centres, so groups keep their
+   members and their letters.
 6. Per group: the statements that set it apart (Polis "repness": a smoothed probability ratio
-   with two significance tests) and the statements every group agrees (or disagrees) with.
+   with two significance tests). Common ground: group-aware consensus (the product over groups
+   of each group's smoothed share), ranked, each marked whether a majority in every group holds
+   it.
 
-Everything here is deterministic for the same input.
+The same votes give the same map whatever `seed` is.
 """
 
 from __future__ import annotations
@@ -26,27 +36,31 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.spatial.distance import cdist
 
 MIN_VOTES_TO_PLACE = 7
+MIN_PLACED = 15
 COMPONENTS = 2
-K_CHOICES = (2, 3, 4, 5)
-SILHOUETTE_SAMPLE = 2000
+BASE_CLUSTERS = 100
+MAX_GROUPS = 5
+# Base clusters per extra group Polis allows: k ≤ 2 + base clusters / 12.
+BASE_CLUSTERS_PER_GROUP = 12
+K_SWITCH_AFTER = 4
+GROUP_STARTS = 32
+# The best this many second-stage results are refined on the participants themselves.
+REFINED_CANDIDATES = 8
 POSITIONS_SAMPLE = 600
 SEED = 20_261_201
-# Oversampling and power iterations of the randomized SVD: enough for a tight top-2 subspace.
+# Oversampling of the subspace iteration, its stopping rule and its cap.
 OVERSAMPLE = 8
-POWER_ITERATIONS = 4
-WARM_POWER_ITERATIONS = 1
-KMEANS_INITS = 3
-# k-means starts are tried on a sample this big; the best is then refined on everyone.
-KMEANS_SAMPLE = 10_000
+SVD_TOLERANCE = 1e-13
+SVD_MAX_ITERATIONS = 80
 KMEANS_MAX_ITERATIONS = 100
 # One-sided 90 % level, as Polis uses for its representativeness tests.
 Z_90 = 1.2816
 DISTINGUISHING_PER_GROUP = 5
-# A group must have this many votes on a statement before it counts towards consensus.
+# A group must have this many votes on a statement before its majority counts.
 MIN_GROUP_VOTES_FOR_CONSENSUS = 3
+CONSENSUS_LISTED = 10
 
 AGREE, PASS, DISAGREE = 1, 0, -1
 
@@ -60,6 +74,7 @@ class VoteMatrix:
     values: np.ndarray  # -1, 0 or +1 per vote
     participant_ids: np.ndarray
     statement_ids: np.ndarray
+    rejected: np.ndarray  # per statement: rejected by a moderator (kept as a column of zeros)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -81,11 +96,14 @@ def _compact(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, inverse.astype(np.int32)
 
 
-def build_matrix(participant_ids, statement_ids, values, *, statements=None) -> VoteMatrix:
+def build_matrix(
+    participant_ids, statement_ids, values, *, statements=None, rejected=()
+) -> VoteMatrix:
     """A VoteMatrix from one entry per vote (each (participant, statement) pair at most once).
 
-    `statements`, if given, are the statement ids to keep (e.g. the approved ones); votes on other
-    statements are dropped and statements without votes still get a column.
+    `statements`, if given, are the statement ids to keep (shown and rejected ones); votes on
+    other statements are dropped and statements without votes still get a column. `rejected`
+    names the statements a moderator rejected.
     """
     participant_ids = np.asarray(participant_ids, dtype=np.int64)
     statement_ids = np.asarray(statement_ids, dtype=np.int64)
@@ -102,7 +120,8 @@ def build_matrix(participant_ids, statement_ids, values, *, statements=None) -> 
     else:
         columns, cols = _compact(statement_ids)
     participants, rows = _compact(participant_ids)
-    return VoteMatrix(rows, cols, values, participants, columns)
+    is_rejected = np.isin(columns, np.asarray(list(rejected), dtype=np.int64))
+    return VoteMatrix(rows, cols, values, participants, columns, is_rejected)
 
 
 def append_votes(matrix: VoteMatrix, participant_ids, statement_ids, values) -> VoteMatrix:
@@ -128,33 +147,61 @@ def append_votes(matrix: VoteMatrix, participant_ids, statement_ids, values) -> 
         values=np.concatenate([matrix.values, np.asarray(values, dtype=np.int8)]),
         participant_ids=participants,
         statement_ids=statements,
+        rejected=np.isin(statements, matrix.statement_ids[matrix.rejected]),
     )
 
 
 @dataclass(frozen=True)
+class KChoice:
+    """The hysteresis of the number of groups across recomputes (Polis's group-k smoother)."""
+
+    last_best: int  # the best k of the last computation
+    times_best: int  # how many computations in a row it has been the best
+    shown: int  # the k the map shows
+
+    def after(self, best: int) -> KChoice:
+        times = self.times_best + 1 if best == self.last_best else 1
+        return KChoice(best, times, best if times >= K_SWITCH_AFTER else self.shown)
+
+
+@dataclass(frozen=True)
 class ModelState:
-    """What an update starts from: the previous components and group centres."""
+    """What an update starts from: the components, both stages' centres and the k choice."""
 
     statement_ids: np.ndarray
     components: np.ndarray  # statements × COMPONENTS
-    centroids: np.ndarray  # k × COMPONENTS
-    placed_when_k_chosen: int
+    base_centroids: np.ndarray  # base clusters × COMPONENTS
+    group_centroids: np.ndarray  # k × COMPONENTS, the groups shown
+    k_choice: KChoice
 
     def to_json(self) -> dict:
         return {
             "statement_ids": self.statement_ids.tolist(),
-            "components": np.round(self.components, 6).tolist(),
-            "centroids": np.round(self.centroids, 6).tolist(),
-            "placed_when_k_chosen": self.placed_when_k_chosen,
+            "components": np.round(self.components, 9).tolist(),
+            "base_centroids": np.round(self.base_centroids, 9).tolist(),
+            "group_centroids": np.round(self.group_centroids, 9).tolist(),
+            "k_choice": [
+                self.k_choice.last_best,
+                self.k_choice.times_best,
+                self.k_choice.shown,
+            ],
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> ModelState:
+    def from_json(cls, data: dict) -> ModelState | None:
+        """The stored state, or None if it was written by an earlier method (recompute fully)."""
+        if "k_choice" not in data:
+            return None
         return cls(
             statement_ids=np.asarray(data["statement_ids"], dtype=np.int64),
             components=np.asarray(data["components"], dtype=np.float64).reshape(-1, COMPONENTS),
-            centroids=np.asarray(data["centroids"], dtype=np.float64).reshape(-1, COMPONENTS),
-            placed_when_k_chosen=int(data["placed_when_k_chosen"]),
+            base_centroids=np.asarray(data["base_centroids"], dtype=np.float64).reshape(
+                -1, COMPONENTS
+            ),
+            group_centroids=np.asarray(data["group_centroids"], dtype=np.float64).reshape(
+                -1, COMPONENTS
+            ),
+            k_choice=KChoice(*(int(value) for value in data["k_choice"])),
         )
 
 
@@ -163,8 +210,9 @@ class StatementFinding:
     statement_id: int
     direction: str  # "agree" or "disagree"
     share: float  # share of the group (or of everyone placed) voting that way
-    other_share: float  # the rest's share, for distinguishing statements
+    other_share: float  # the rest's share (distinguishing); the lowest group's (consensus)
     score: float
+    majority: bool = False  # consensus only: a majority in every group votes this way
 
 
 @dataclass
@@ -180,13 +228,13 @@ class OpinionMapResult:
     participants_counted: int
     participants_placed: int
     votes: int
-    statements: int
+    statements: int  # shown (not rejected)
     explained_variance: list[float]
     k: int
     silhouette: float | None
     groups: list[Group]
     consensus: list[StatementFinding]
-    # [x, y, group] for a fixed-seed sample of placed participants
+    # [x, y, group] for a fixed sample of placed participants
     positions: list[tuple[float, float, int]]
     # group per placed participant id: kept for tests and comparisons, not stored
     labels: dict[int, int] = field(default_factory=dict, repr=False)
@@ -201,6 +249,7 @@ class OpinionMapResult:
                 "share": round(item.share, 4),
                 "other_share": round(item.other_share, 4),
                 "score": round(item.score, 4),
+                "majority": item.majority,
             }
 
         return {
@@ -235,15 +284,17 @@ def _orthonormal(block: np.ndarray) -> np.ndarray:
 
 
 def truncated_svd(
-    centred: sp.csr_matrix, *, rank: int, start: np.ndarray | None = None, iterations: int
+    centred: sp.csr_matrix, *, rank: int, start: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Top `rank` singular values, right singular vectors (statements × rank) and the rows'
     projections on them (rows × rank, i.e. `centred @ vectors`, without another product).
 
-    Subspace iteration on the statement side (a randomized range finder, Halko, Martinsson &
-    Tropp 2011), so only statements × few blocks are orthonormalised; then Rayleigh–Ritz on the
-    small Gram matrix. `start`, the previous right vectors, replaces part of the random block so
-    an update converges in one pass.
+    Subspace iteration on the statement side (Halko, Martinsson & Tropp 2011) with Rayleigh–Ritz
+    on the small Gram matrix after every pass, until the top vectors stop turning. `start`, the
+    previous components, replaces part of the random block so an update converges in a pass or
+    two. The random part comes from a fixed seed, like Polis's start vector of ones: iteration
+    runs to convergence, so it does not show in the groups, and being fixed it does not move
+    even the last digits of the positions.
     """
     rng = np.random.default_rng(SEED)
     width = min(rank + OVERSAMPLE, min(centred.shape))
@@ -252,13 +303,20 @@ def truncated_svd(
         block[:, : start.shape[1]] = start
     transposed = centred.T
     basis = _orthonormal(block)
-    for _ in range(iterations):
-        basis = _orthonormal(transposed @ (centred @ basis))
-    projected = centred @ basis
-    eigenvalues, vectors = np.linalg.eigh(projected.T @ projected)
-    order = np.argsort(eigenvalues)[::-1][:rank]
+    previous = None
+    for _ in range(SVD_MAX_ITERATIONS):
+        projected = centred @ basis
+        eigenvalues, vectors = np.linalg.eigh(projected.T @ projected)
+        order = np.argsort(eigenvalues)[::-1][:rank]
+        top = basis @ vectors[:, order]
+        if previous is not None:
+            turned = 1 - np.abs(np.einsum("ij,ij->j", top, previous))
+            if turned.max() < SVD_TOLERANCE:
+                break
+        previous = top
+        basis = _orthonormal(transposed @ projected)
     singular = np.sqrt(np.maximum(eigenvalues[order], 0))
-    return singular, basis @ vectors[:, order], projected @ vectors[:, order]
+    return singular, top, projected @ vectors[:, order]
 
 
 def _orientation(components: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
@@ -281,73 +339,117 @@ def _nearest(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.
     return labels, np.maximum(distance, 0)
 
 
-def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    centroids = [points[rng.integers(len(points))]]
-    closest = ((points - centroids[0]) ** 2).sum(axis=1)
-    for _ in range(1, k):
-        total = closest.sum()
-        if total <= 0:
-            choice = rng.integers(len(points))
-        else:
-            choice = rng.choice(len(points), p=closest / total)
-        centroids.append(points[choice])
-        closest = np.minimum(closest, ((points - points[choice]) ** 2).sum(axis=1))
-    return np.array(centroids)
-
-
-def _lloyd(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def lloyd(
+    points: np.ndarray, centroids: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """k-means iterations from the given centres: labels, centres and the (weighted) inertia.
+    A centre left without points keeps its place rather than becoming NaN."""
+    weights = np.ones(len(points)) if weights is None else weights
+    centroids = centroids.astype(np.float64, copy=True)
     labels = np.full(len(points), -1)
     for _ in range(KMEANS_MAX_ITERATIONS):
         new_labels, _ = _nearest(points, centroids)
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
-        counts = np.bincount(labels, minlength=len(centroids))
+        mass = np.bincount(labels, weights=weights, minlength=len(centroids))
         for axis in range(points.shape[1]):
-            sums = np.bincount(labels, weights=points[:, axis], minlength=len(centroids))
-            # An empty cluster keeps its old centre rather than becoming NaN.
+            sums = np.bincount(labels, weights=weights * points[:, axis], minlength=len(centroids))
             centroids[:, axis] = np.where(
-                counts > 0, sums / np.maximum(counts, 1), centroids[:, axis]
+                mass > 0, sums / np.maximum(mass, 1e-300), centroids[:, axis]
             )
     _, distances = _nearest(points, centroids)
-    return labels, centroids, float(distances.sum())
+    return labels, centroids, float(weights @ distances)
 
 
-def kmeans(points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and centres: the best of a few k-means++ starts on a fixed-seed sample of the
-    points, then refined on all of them; groups numbered canonically."""
-    rng = np.random.default_rng(SEED + k)
-    sample = (
-        points[rng.choice(len(points), KMEANS_SAMPLE, replace=False)]
-        if len(points) > KMEANS_SAMPLE
-        else points
-    )
+def spread_start(points: np.ndarray, k: int) -> np.ndarray:
+    """Up to k distinct starting centres that follow the points' density, without randomness:
+    slabs of equal count along the first axis, then points at equal-count steps along the
+    second axis within each slab."""
+    slabs = int(np.ceil(np.sqrt(k)))
+    per_slab = np.diff(np.linspace(0, k, slabs + 1).round().astype(int))
+    by_x = np.lexsort((points[:, 1], points[:, 0]))
+    chosen = []
+    for chunk, take in zip(np.array_split(by_x, slabs), per_slab, strict=True):
+        if chunk.size == 0 or take == 0:
+            continue
+        chunk = chunk[np.lexsort((points[chunk, 0], points[chunk, 1]))]
+        steps = ((np.arange(take) + 0.5) * chunk.size / take).astype(int)
+        chosen.append(points[chunk[np.minimum(steps, chunk.size - 1)]])
+    return np.unique(np.vstack(chosen), axis=0)
+
+
+def base_clusters(points: np.ndarray, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The first stage: each point's small cluster and the clusters' centres (empty ones
+    dropped). An update starts from the previous centres, topped up if there are too few."""
+    k = min(BASE_CLUSTERS, len(np.unique(points, axis=0)))
+    start = spread_start(points, k)
+    if previous is not None and len(previous):
+        start = np.vstack([previous, start])[:k]
+    labels, centroids, _ = lloyd(points, start)
+    used = np.unique(labels)
+    return np.searchsorted(used, labels), centroids[used]
+
+
+def _weighted_plus_plus(
+    points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator
+) -> np.ndarray:
+    """k-means++ starting centres, each point counted with its weight."""
+    chosen = [rng.choice(len(points), p=weights / weights.sum())]
+    closest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        mass = weights * closest
+        total = mass.sum()
+        choice = (
+            rng.integers(len(points)) if total <= 0 else rng.choice(len(points), p=mass / total)
+        )
+        chosen.append(choice)
+        closest = np.minimum(closest, ((points - points[choice]) ** 2).sum(axis=1))
+    return points[chosen]
+
+
+def group_candidates(
+    centres: np.ndarray, weights: np.ndarray, k: int, *, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The second stage for one k: the distinct results (labels of the base clusters, centres)
+    of weighted k-means from GROUP_STARTS k-means++ starts, lowest inertia first. With a
+    hundred points and k ≤ 5, that many starts find the same optima whatever the seed."""
+    rng = np.random.default_rng([seed, k])
+    found: dict[bytes, tuple[float, np.ndarray, np.ndarray]] = {}
+    for _ in range(GROUP_STARTS):
+        labels, centroids, inertia = lloyd(
+            centres, _weighted_plus_plus(centres, weights, k, rng), weights
+        )
+        found.setdefault(_partition_key(labels), (inertia, labels, centroids))
+    ranked = sorted(found.items(), key=lambda item: (item[1][0], item[0]))
+    return [(labels, centroids) for _key, (_inertia, labels, centroids) in ranked]
+
+
+def _partition_key(labels: np.ndarray) -> bytes:
+    """The same bytes for the same partition, however its groups are numbered."""
+    _, first = np.unique(labels, return_index=True)
+    return np.argsort(np.argsort(first))[labels].astype(np.int8).tobytes()
+
+
+def participant_groups(
+    points: np.ndarray, candidates: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The groups: k-means of the participants themselves from each candidate's centres; the
+    partition with the lowest inertia wins, numbered largest group first."""
     best = None
-    for _ in range(KMEANS_INITS):
-        labels, centroids, inertia = _lloyd(sample, _kmeans_plus_plus(sample, k, rng))
-        if best is None or inertia < best[2]:
-            best = (labels, centroids, inertia)
-    return _canonical(*refine(points, best[1]))
-
-
-def refine(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """k-means from given centres (an update): groups keep their numbers."""
-    labels, centroids, _ = _lloyd(points, centroids.astype(np.float64).copy())
-    return labels, centroids
-
-
-def _canonical(labels, centroids) -> tuple[np.ndarray, np.ndarray]:
-    """Number groups by size (largest first, then by position) so labels do not depend on the
-    order k-means happened to find them in."""
+    for centroids in candidates:
+        labels, refined, inertia = lloyd(points, centroids)
+        if best is None or inertia < best[2] * (1 - 1e-9):
+            best = (labels, refined, inertia)
+    labels, centroids, _ = best
     sizes = np.bincount(labels, minlength=len(centroids))
-    order = sorted(range(len(centroids)), key=lambda g: (-sizes[g], *centroids[g]))
-    relabel = np.empty(len(centroids), dtype=np.int64)
-    relabel[order] = np.arange(len(centroids))
-    return relabel[labels], centroids[order]
+    order = np.lexsort((centroids[:, 1], centroids[:, 0], -sizes))
+    return np.argsort(order)[labels], centroids[order]
 
 
 def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette of points with a precomputed distance matrix (Rousseeuw 1987)."""
+    """Mean silhouette of points with a precomputed distance matrix (Rousseeuw 1987); a point
+    alone in its group scores 0."""
     groups = np.unique(labels)
     if len(groups) < 2:
         return -1.0
@@ -364,24 +466,8 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     return float(scores.mean())
 
 
-def choose_groups(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """k-means for each k in K_CHOICES; keep the k with the best silhouette (ties: smaller k)."""
-    rng = np.random.default_rng(SEED)
-    sample = (
-        np.sort(rng.choice(len(points), SILHOUETTE_SAMPLE, replace=False))
-        if len(points) > SILHOUETTE_SAMPLE
-        else np.arange(len(points))
-    )
-    distances = cdist(points[sample], points[sample])
-    best = None
-    for k in K_CHOICES:
-        if k >= len(sample):
-            break
-        labels, centroids = kmeans(points, k)
-        score = silhouette(distances, labels[sample])
-        if best is None or score > best[2] + 1e-9:
-            best = (labels, centroids, score)
-    return best
+def group_choices(n_base: int) -> range:
+    return range(2, min(MAX_GROUPS, 2 + n_base // BASE_CLUSTERS_PER_GROUP) + 1)
 
 
 # --- what sets groups apart, and what they share -----------------------------------------
@@ -403,7 +489,7 @@ def _majority_z(success, count):
     return 2 * np.sqrt(count + 1.0) * ((success + 1.0) / (count + 1.0) - 0.5)
 
 
-def _distinguishing(agree, disagree, seen, statement_ids) -> list[list[StatementFinding]]:
+def _distinguishing(agree, disagree, seen, statement_ids, shown) -> list[list[StatementFinding]]:
     """Per group, the statements on which it agrees (or disagrees) clearly more than the rest."""
     findings = []
     for group in range(agree.shape[0]):
@@ -416,7 +502,7 @@ def _distinguishing(agree, disagree, seen, statement_ids) -> list[list[Statement
             ratio = share / share_out
             z_ratio = _two_proportion_z(inside, total, outside, total_out)
             z_share = _majority_z(inside, total)
-            significant = (z_ratio > Z_90) & (z_share > Z_90)
+            significant = shown & (z_ratio > Z_90) & (z_share > Z_90)
             score = ratio * z_ratio * share * z_share
             for column in np.flatnonzero(significant):
                 candidates.append(
@@ -438,28 +524,33 @@ def _distinguishing(agree, disagree, seen, statement_ids) -> list[list[Statement
     return findings
 
 
-def _consensus(agree, disagree, seen, statement_ids) -> list[StatementFinding]:
-    """Statements a majority of *every* group agrees with (or disagrees with), best first by
-    the product of the groups' smoothed shares (Polis's group-aware consensus)."""
-    findings = []
+def _consensus(agree, disagree, seen, statement_ids, shown) -> list[StatementFinding]:
+    """Common ground, best first by group-aware consensus: the product over groups of each
+    group's smoothed share, (votes that way + 1) / (votes + 2), so a statement ranks high only if
+    every group leans the same way. One direction per statement; each finding says whether a
+    majority of every group (with enough votes) holds it."""
+    scores = {
+        direction: np.prod((counts + 1.0) / (seen + 2.0), axis=0)
+        for direction, counts in (("agree", agree), ("disagree", disagree))
+    }
     enough = (seen >= MIN_GROUP_VOTES_FOR_CONSENSUS).all(axis=0)
-    for direction, counts in (("agree", agree), ("disagree", disagree)):
-        raw = counts / np.maximum(seen, 1)
-        majority = enough & (raw > 0.5).all(axis=0)
-        smoothed = np.prod((counts + 1.0) / (seen + 2.0), axis=0)
-        overall = counts.sum(axis=0) / np.maximum(seen.sum(axis=0), 1)
-        for column in np.flatnonzero(majority):
-            findings.append(
-                StatementFinding(
-                    statement_id=int(statement_ids[column]),
-                    direction=direction,
-                    share=float(overall[column]),
-                    other_share=float(raw[:, column].min()),
-                    score=float(smoothed[column]),
-                )
+    findings = []
+    for column in np.flatnonzero(shown & (seen.sum(axis=0) > 0)):
+        direction = "agree" if scores["agree"][column] >= scores["disagree"][column] else "disagree"
+        counts = agree[:, column] if direction == "agree" else disagree[:, column]
+        shares = counts / np.maximum(seen[:, column], 1)
+        findings.append(
+            StatementFinding(
+                statement_id=int(statement_ids[column]),
+                direction=direction,
+                share=float(counts.sum() / seen[:, column].sum()),
+                other_share=float(shares.min()),
+                score=float(scores[direction][column]),
+                majority=bool(enough[column] and (shares > 0.5).all()),
             )
+        )
     findings.sort(key=lambda item: (-item.score, item.statement_id))
-    return findings
+    return findings[:CONSENSUS_LISTED]
 
 
 def _group_counts(labels, rows, cols, values, k, statements):
@@ -477,7 +568,43 @@ def _group_counts(labels, rows, cols, values, k, statements):
     return agree, disagree, agree + disagree + passes
 
 
+def describe_groups(
+    matrix: VoteMatrix, labels: np.ndarray
+) -> tuple[list[list[StatementFinding]], list[StatementFinding]]:
+    """The distinguishing statements per group and the common ground, for any grouping:
+    `labels` gives each participant (row) a group 0..k-1, or -1 if not grouped. Rejected
+    statements are never named."""
+    grouped = labels[matrix.rows] >= 0
+    k = int(labels.max()) + 1
+    agree, disagree, seen = _group_counts(
+        labels[matrix.rows[grouped]],
+        np.arange(int(grouped.sum())),
+        matrix.cols[grouped],
+        matrix.values[grouped],
+        k,
+        len(matrix.statement_ids),
+    )
+    shown = ~matrix.rejected
+    return (
+        _distinguishing(agree, disagree, seen, matrix.statement_ids, shown),
+        _consensus(agree, disagree, seen, matrix.statement_ids, shown),
+    )
+
+
 # --- the whole computation ---------------------------------------------------------------
+
+
+def placed_participants(votes_per_participant: np.ndarray, statements: int) -> np.ndarray:
+    """Who gets a place on the map: MIN_VOTES_TO_PLACE votes, or every statement if there are
+    fewer; while fewer than MIN_PLACED qualify, the most active voters fill up to that number
+    (ties by order), so a young conversation already shows a map."""
+    placed = votes_per_participant >= min(MIN_VOTES_TO_PLACE, statements)
+    missing = MIN_PLACED - int(placed.sum())
+    if missing > 0:
+        candidates = np.flatnonzero(~placed & (votes_per_participant > 0))
+        ranked = candidates[np.argsort(-votes_per_participant[candidates], kind="stable")]
+        placed[ranked[:missing]] = True
+    return placed
 
 
 def _empty(matrix: VoteMatrix, counted: int, placed: int) -> OpinionMapResult:
@@ -485,7 +612,7 @@ def _empty(matrix: VoteMatrix, counted: int, placed: int) -> OpinionMapResult:
         participants_counted=counted,
         participants_placed=placed,
         votes=int(matrix.values.size),
-        statements=len(matrix.statement_ids),
+        statements=int((~matrix.rejected).sum()),
         explained_variance=[],
         k=0,
         silhouette=None,
@@ -508,73 +635,78 @@ def _warm_start(previous: ModelState | None, statement_ids: np.ndarray) -> np.nd
     return start if np.abs(start).sum() > 0 else None
 
 
-def compute_map(
-    matrix: VoteMatrix, *, previous: ModelState | None = None, regroup_growth: float = 0.1
-) -> OpinionMapResult:
-    """The opinion map of a vote matrix.
+def _centred(matrix: VoteMatrix) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Everyone's votes on the statements not rejected, each centred by its statement's mean:
+    the matrix the PCA runs on, and its non-zero values."""
+    n_participants, n_statements = matrix.shape
+    kept = ~matrix.rejected[matrix.cols]
+    rows, cols, values = matrix.rows[kept], matrix.cols[kept], matrix.values[kept]
+    seen = np.bincount(cols, minlength=n_statements)
+    means = np.bincount(cols, weights=values, minlength=n_statements) / np.maximum(seen, 1)
+    centred_values = values - means[cols]
+    coordinates = sp.coo_matrix(
+        (centred_values, (rows, cols)), shape=(n_participants, n_statements)
+    )
+    # One vote per (participant, statement): nothing to sum, and products do not need sorted
+    # indices, so scipy's sort of millions of entries is skipped.
+    coordinates.has_canonical_format = True
+    return coordinates.tocsr(), centred_values
 
-    With `previous`, the SVD is warm-started from its components and k-means starts from its
-    centres with the same k; the choice of k is redone (a full regrouping) once the number of
-    placed participants has grown by `regroup_growth` since k was last chosen.
-    """
+
+def compute_map(
+    matrix: VoteMatrix, *, previous: ModelState | None = None, seed: int = SEED
+) -> OpinionMapResult:
+    """The opinion map of a vote matrix; with `previous`, an update that starts from it."""
     n_participants, n_statements = matrix.shape
     votes_per_participant = np.bincount(matrix.rows, minlength=n_participants)
-    placed_mask = votes_per_participant >= MIN_VOTES_TO_PLACE
+    voted_statements = np.bincount(matrix.cols, minlength=n_statements) > 0
+    placed_mask = placed_participants(votes_per_participant, int(voted_statements.sum()))
     n_placed = int(placed_mask.sum())
-    if n_placed < 2 * min(K_CHOICES) or n_statements < 2:
+    if n_placed < 4 or n_statements < 2:
         return _empty(matrix, n_participants, n_placed)
 
-    if n_placed == n_participants:  # the usual case at scale: no filtering copies
-        rows, cols, values = matrix.rows, matrix.cols, matrix.values
-    else:
-        keep = placed_mask[matrix.rows]
-        placed_index = np.cumsum(placed_mask) - 1
-        rows = placed_index[matrix.rows[keep]].astype(np.int32)
-        cols, values = matrix.cols[keep], matrix.values[keep]
-
-    seen_per_statement = np.bincount(cols, minlength=n_statements)
-    sum_per_statement = np.bincount(cols, weights=values, minlength=n_statements)
-    means = sum_per_statement / np.maximum(seen_per_statement, 1)
-    centred_values = values - means[cols]
-    coordinates = sp.coo_matrix((centred_values, (rows, cols)), shape=(n_placed, n_statements))
-    # One vote per (participant, statement): nothing to sum, and products do not need sorted
-    # indices, so scipy's sort of 5 million entries is skipped.
-    coordinates.has_canonical_format = True
-    centred = coordinates.tocsr()
-
+    centred, centred_values = _centred(matrix)
     start = _warm_start(previous, matrix.statement_ids)
-    singular, components, projections = truncated_svd(
-        centred,
-        rank=COMPONENTS,
-        start=start,
-        iterations=POWER_ITERATIONS if start is None else WARM_POWER_ITERATIONS,
-    )
+    singular, components, projections = truncated_svd(centred, rank=COMPONENTS, start=start)
     signs = _orientation(components, start)
     components, projections = components * signs, projections * signs
     total_variance = float(centred_values @ centred_values)
     explained = (singular**2 / total_variance).tolist() if total_variance > 0 else []
 
-    active_statements = int((seen_per_statement > 0).sum())
-    scale = np.sqrt(active_statements / votes_per_participant[placed_mask])
-    points = projections * scale[:, None]
+    # A rejected statement is a column of zeros for everyone, as in Polis: it counts among the
+    # statements and among each participant's votes.
+    rejected_columns = int((matrix.rejected & voted_statements).sum())
+    kept_votes = np.bincount(matrix.rows[~matrix.rejected[matrix.cols]], minlength=n_participants)[
+        placed_mask
+    ]
+    scale = np.sqrt(voted_statements.sum() / np.maximum(kept_votes + rejected_columns, 1))
+    # Rounded so that what is left of the random start of the SVD cannot move a point.
+    points = np.round(projections[placed_mask] * scale[:, None], 9)
 
-    regroup = (
-        previous is None
-        or start is None
-        or n_placed > previous.placed_when_k_chosen * (1 + regroup_growth)
-        or len(previous.centroids) > n_placed
+    base_labels, base_centres = base_clusters(
+        points, None if previous is None else previous.base_centroids
     )
-    if regroup:
-        labels, centroids, quality = choose_groups(points)
-        placed_when_k_chosen = n_placed
+    weights = np.bincount(base_labels).astype(np.float64)
+    distances = np.sqrt(((base_centres[:, None, :] - base_centres[None, :, :]) ** 2).sum(-1))
+    candidates, scores = {}, {}
+    for k in group_choices(len(base_centres)):
+        candidates[k] = group_candidates(base_centres, weights, k, seed=seed)
+        scores[k] = silhouette(distances, candidates[k][0][0])
+    if not candidates:
+        return _empty(matrix, n_participants, n_placed)
+    best = max(scores, key=lambda k: (scores[k], -k))
+    k_choice = KChoice(best, 1, best) if previous is None else previous.k_choice.after(best)
+    k = k_choice.shown if k_choice.shown in candidates else best
+    if previous is not None and len(previous.group_centroids) == k:
+        labels, centroids, _ = lloyd(points, previous.group_centroids)
     else:
-        labels, centroids = refine(points, previous.centroids)
-        quality = None
-        placed_when_k_chosen = previous.placed_when_k_chosen
-    k = len(centroids)
+        labels, centroids = participant_groups(
+            points, [centres for _labels, centres in candidates[k][:REFINED_CANDIDATES]]
+        )
 
-    agree, disagree, seen = _group_counts(labels, rows, cols, values, k, n_statements)
-    distinguishing = _distinguishing(agree, disagree, seen, matrix.statement_ids)
+    row_labels = np.full(n_participants, -1)
+    row_labels[placed_mask] = labels
+    distinguishing, consensus = describe_groups(matrix, row_labels)
     sizes = np.bincount(labels, minlength=k)
     groups = [
         Group(
@@ -585,9 +717,9 @@ def compute_map(
         )
         for g in range(k)
     ]
-    rng = np.random.default_rng(SEED)
+    sample_rng = np.random.default_rng(SEED)
     sample = (
-        np.sort(rng.choice(n_placed, POSITIONS_SAMPLE, replace=False))
+        np.sort(sample_rng.choice(n_placed, POSITIONS_SAMPLE, replace=False))
         if n_placed > POSITIONS_SAMPLE
         else np.arange(n_placed)
     )
@@ -596,19 +728,20 @@ def compute_map(
         participants_counted=n_participants,
         participants_placed=n_placed,
         votes=int(matrix.values.size),
-        statements=n_statements,
+        statements=int((~matrix.rejected).sum()),
         explained_variance=explained,
         k=k,
-        silhouette=quality,
+        silhouette=scores[k],
         groups=groups,
-        consensus=_consensus(agree, disagree, seen, matrix.statement_ids),
+        consensus=consensus,
         positions=[(float(points[i, 0]), float(points[i, 1]), int(labels[i])) for i in sample],
         labels=dict(zip(placed_ids.tolist(), labels.tolist(), strict=True)),
         state=ModelState(
             statement_ids=matrix.statement_ids,
             components=components,
-            centroids=centroids,
-            placed_when_k_chosen=placed_when_k_chosen,
+            base_centroids=base_centres,
+            group_centroids=centroids,
+            k_choice=k_choice,
         ),
         warm_started=start is not None,
     )

@@ -108,6 +108,7 @@ class FindingRow:
     direction: str
     share_percent: int
     other_percent: int
+    majority: bool  # common ground only: a majority of every group votes this way
 
 
 @dataclass
@@ -121,12 +122,14 @@ class GroupRow:
 class MapPage:
     opinion_map: OpinionMap
     groups: list[GroupRow]
-    consensus: list[FindingRow]
+    consensus: list[FindingRow]  # held by a majority in every group, best first
+    closest: list[FindingRow]  # when none is: the best-ranked common ground all the same
     chart: Chart | None
     result: dict[str, Any]
 
 
 CONSENSUS_SHOWN = 10
+CLOSEST_SHOWN = 5
 
 
 def map_page(phase: Phase) -> MapPage | None:
@@ -150,11 +153,14 @@ def map_page(phase: Phase) -> MapPage | None:
                 direction=item["direction"],
                 share_percent=round(100 * item["share"]),
                 other_percent=round(100 * item["other_share"]),
+                # Maps stored before common ground was ranked listed only shared statements.
+                majority=item.get("majority", True),
             )
             for item in items
             if item["statement"] in statements
         ]
 
+    common_ground = rows(consensus)
     groups = [
         GroupRow(
             name=group_name(group["label"]),
@@ -166,7 +172,8 @@ def map_page(phase: Phase) -> MapPage | None:
     return MapPage(
         opinion_map=opinion_map,
         groups=groups,
-        consensus=rows(consensus),
+        consensus=[row for row in common_ground if row.majority],
+        closest=[] if any(row.majority for row in common_ground) else common_ground[:CLOSEST_SHOWN],
         chart=map_chart(result) if groups else None,
         result=result,
     )

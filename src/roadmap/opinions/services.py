@@ -168,11 +168,15 @@ def _claim(phase_id: int) -> bool:
 
 
 def vote_matrix(phase: Phase | int) -> mapping.VoteMatrix:
-    """The phase's votes on approved statements, read as arrays (no model instances)."""
+    """The phase's votes on approved and rejected statements, read as arrays (no model
+    instances). A rejected statement stays in the map as a column of zeros (see mapping)."""
     phase_id = getattr(phase, "pk", phase)
-    approved = Statement.objects.filter(
-        phase_id=phase_id, status=Statement.Status.APPROVED
-    ).values_list("pk", flat=True)
+    statuses = dict(
+        Statement.objects.filter(
+            phase_id=phase_id,
+            status__in=[Statement.Status.APPROVED, Statement.Status.REJECTED],
+        ).values_list("pk", "status")
+    )
     rows = Vote.objects.filter(phase_id=phase_id).values_list("voter_id", "statement_id", "value")
     # The ORM writes the query; the rows go straight from the cursor into one array, without a
     # Python tuple per vote kept around (2–3 times faster at a million votes).
@@ -181,7 +185,13 @@ def vote_matrix(phase: Phase | int) -> mapping.VoteMatrix:
         cursor.execute(sql, params)
         flat = np.fromiter(itertools.chain.from_iterable(cursor), dtype=np.int64)
     votes = flat.reshape(-1, 3)
-    return mapping.build_matrix(votes[:, 0], votes[:, 1], votes[:, 2], statements=list(approved))
+    return mapping.build_matrix(
+        votes[:, 0],
+        votes[:, 1],
+        votes[:, 2],
+        statements=list(statuses),
+        rejected=[pk for pk, status in statuses.items() if status == Statement.Status.REJECTED],
+    )
 
 
 def recompute_map(*, phase_id: int, full: bool = False) -> OpinionMap:
@@ -189,6 +199,7 @@ def recompute_map(*, phase_id: int, full: bool = False) -> OpinionMap:
     opinion_map, _created = OpinionMap.objects.get_or_create(phase_id=phase_id)
     previous = None
     if not full and opinion_map.result.get("state"):
+        # None when the stored state predates the current method: then a full computation.
         previous = mapping.ModelState.from_json(opinion_map.result["state"])
     try:
         matrix = vote_matrix(phase_id)
