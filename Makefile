@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions
+.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis
 
 install: .venv/.synced node_modules/.installed
 
@@ -89,6 +89,12 @@ bench-indicators: install
 # Opinion maps: recompute at 50,000 × 2,000 with 5,000,000 votes against a dense baseline, and
 # vote latency while the map is recomputed (docs/performance.md, "Opinion maps").
 BENCH_OPINIONS_DATABASE ?= var/bench-opinions.sqlite3
+# The opinion map against the groups Polis published (fails below the floors); POLIS_DATA to
+# point at other Polis open-data folders.
+POLIS_DATA ?=
+bench-polis: install
+	$(PYTHON) benchmarks/opinions_polis.py --check $(POLIS_DATA)
+
 bench-opinions: install
 	$(PYTHON) benchmarks/opinions_recompute.py
 	$(PYTHON) benchmarks/opinions_votes.py --database $(BENCH_OPINIONS_DATABASE) $(BENCH_ARGS)
