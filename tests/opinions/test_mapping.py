@@ -339,3 +339,12 @@ def test_common_ground_is_ranked_and_says_when_no_majority_holds_everywhere():
     assert result.consensus[0].statement_id == 200
     scores = [item.score for item in result.consensus]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_people_who_all_voted_alike_give_no_groups_rather_than_an_empty_one():
+    rows = np.repeat(np.arange(30), 8)
+    matrix = mapping.build_matrix(rows, np.tile(np.arange(8), 30), np.ones(rows.size))
+
+    result = mapping.compute_map(matrix)
+
+    assert result.k == 0 and result.groups == [] and result.participants_placed == 30

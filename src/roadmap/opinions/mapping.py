@@ -45,7 +45,7 @@ MAX_GROUPS = 5
 # Base clusters per extra group Polis allows: k ≤ 2 + base clusters / 12.
 BASE_CLUSTERS_PER_GROUP = 12
 K_SWITCH_AFTER = 4
-GROUP_STARTS = 32
+GROUP_STARTS = 64
 # The best this many second-stage results are refined on the participants themselves.
 REFINED_CANDIDATES = 8
 POSITIONS_SAMPLE = 600
@@ -467,7 +467,9 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
 
 
 def group_choices(n_base: int) -> range:
-    return range(2, min(MAX_GROUPS, 2 + n_base // BASE_CLUSTERS_PER_GROUP) + 1)
+    """The numbers of groups tried: Polis's 2 … min(5, 2 + base clusters / 12), never more
+    groups than base clusters."""
+    return range(2, min(MAX_GROUPS, 2 + n_base // BASE_CLUSTERS_PER_GROUP, n_base) + 1)
 
 
 # --- what sets groups apart, and what they share -----------------------------------------
@@ -692,7 +694,7 @@ def compute_map(
     for k in group_choices(len(base_centres)):
         candidates[k] = group_candidates(base_centres, weights, k, seed=seed)
         scores[k] = silhouette(distances, candidates[k][0][0])
-    if not candidates:
+    if not candidates:  # everyone placed voted alike: no groups to tell apart
         return _empty(matrix, n_participants, n_placed)
     best = max(scores, key=lambda k: (scores[k], -k))
     k_choice = KChoice(best, 1, best) if previous is None else previous.k_choice.after(best)
