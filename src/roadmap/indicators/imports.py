@@ -330,7 +330,7 @@ class _Checker:
         self.indicators = indicators
         self.first_year = first_year
         self.at = {name: columns.get(name) for name in COLUMNS}
-        # read_file refuses a file without the required columns before any row is checked.
+        # _columns refused a header without the required columns: all three are here.
         self.indicator_at, self.period_at, self.value_at = (columns[name] for name in REQUIRED)
         self.width = max(columns.values()) + 1
         self.infos = {info.id: info for info in indicators.values()}

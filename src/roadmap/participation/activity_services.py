@@ -137,7 +137,7 @@ def _bucket_counts(
 ) -> dict[Bucket, Counter[str]]:
     """Count (time, user) pairs per measure into day-and-district buckets; `verifications`
     holds (at least) the residents among these users."""
-    # Keyed by possibly-None participant ids, to look every pair up as it is.
+    # None among the keys' type: pairs of deleted accounts are looked up too, and miss.
     district_of: dict[int | None, int] = dict(
         verifications.filter(district_id__isnull=False)
         .values_list("user_id", "district_id")
