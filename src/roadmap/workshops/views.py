@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -40,6 +41,9 @@ from .forms import (
 )
 from .models import Note
 from .permissions import can_facilitate, can_moderate_notes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NOTES_PER_PAGE = 100
 POLL_SECONDS = 5
@@ -222,12 +226,12 @@ class NoteModeration:
 
     form: type[HideForm]
     service: Callable[..., object]
-    heading: str
-    explanation: str
-    submit_label: str
-    done: str
+    heading: StrOrPromise
+    explanation: StrOrPromise
+    submit_label: StrOrPromise
+    done: StrOrPromise
     # Why the page offers no form for this note ("" if the action applies to it).
-    not_applicable: Callable[[Note], str] = lambda note: ""
+    not_applicable: Callable[[Note], StrOrPromise] = lambda note: ""
 
 
 HIDING = NoteModeration(
@@ -442,6 +446,16 @@ def themes_merge(request, municipality: str, process: str, phase: int, prompt: i
     return redirect(_url("prompt", phase, "themes", prompt=prompt.pk))
 
 
+@dataclass(frozen=True)
+class SuggestionCard:
+    """A suggested theme as the synthesis page shows it: with its notes and its form."""
+
+    pk: int
+    name: str
+    notes: list[Note]
+    form: SuggestionForm
+
+
 def _synthesis_page(request, phase, prompt, *, suggestion_errors=None, status=200):
     stored = getattr(prompt, "synthesis", None)
     context = {
@@ -456,12 +470,18 @@ def _synthesis_page(request, phase, prompt, *, suggestion_errors=None, status=20
             prompt, {pk for suggestion in suggestions for pk in suggestion.note_ids}
         )
         errors = suggestion_errors or {}
-        for suggestion in suggestions:
-            suggestion.notes = [notes[pk] for pk in suggestion.note_ids if pk in notes]
-            suggestion.form = errors.get(suggestion.pk) or SuggestionForm(
-                prefix=f"suggestion-{suggestion.pk}", initial={"name": suggestion.name}
+        context["suggestions"] = [
+            SuggestionCard(
+                pk=suggestion.pk,
+                name=suggestion.name,
+                notes=[notes[pk] for pk in suggestion.note_ids if pk in notes],
+                form=errors.get(suggestion.pk)
+                or SuggestionForm(
+                    prefix=f"suggestion-{suggestion.pk}", initial={"name": suggestion.name}
+                ),
             )
-        context["suggestions"] = suggestions
+            for suggestion in suggestions
+        ]
     return render(request, "workshops/synthesis.html", context, status=status)
 
 
