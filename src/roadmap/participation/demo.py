@@ -40,7 +40,7 @@ from .models import (
 SEED = 20260413
 # Demo participants: (username, display name, district where verified as resident or None).
 PARTICIPANTS = (
-    ("demo-participant", None, "Strandvika"),  # made by core.demo; verified here
+    ("demo-participant", None, "Strandvika"),  # an initiatives.demo account; verified here
     ("demo-resident-liv", "Liv Aasen", "Strandvika"),
     ("demo-resident-omar", "Omar Haddad", "Lia"),
     ("demo-resident-eirik", "Eirik Solheim", "Havnebyen"),
@@ -361,7 +361,7 @@ PROCESSES = (
 
 
 def demo_usernames() -> list[str]:
-    """The accounts this module creates (demo-participant belongs to core.demo)."""
+    """The accounts this module creates (demo-participant belongs to initiatives.demo)."""
     return [username for username, display_name, _ in PARTICIPANTS if display_name]
 
 

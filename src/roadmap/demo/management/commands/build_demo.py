@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, CommandError
 
-from roadmap.core.demo import DEMO_SLUG, DemoExistsError, build_demo
+from roadmap.demo.build import DEMO_SLUG, DemoExistsError, build_demo
 
 
 class Command(BaseCommand):
