@@ -18,6 +18,8 @@ import yaml
 from django.conf import settings
 
 MISSING: Any = object()
+# A field that may be left out, so that the record's class supplies its own default.
+OPTIONAL: Any = object()
 
 
 class DataFileError(ValueError):
@@ -36,7 +38,7 @@ class _Check:
 
 
 class Field:
-    """One kind of value; `default` makes it optional."""
+    """One kind of value; `default` (or OPTIONAL) makes it optional."""
 
     def __init__(self, *, default: Any = MISSING):
         self.default = default
@@ -210,7 +212,7 @@ class Record(Field):
                 values[name] = kind.read(value[name], f"{where} field '{name}'", check)
             elif kind.default is MISSING:
                 check.problem(where, f"field '{name}' is missing")
-            else:
+            elif kind.default is not OPTIONAL:
                 values[name] = kind.default
         return self.make(**values)
 

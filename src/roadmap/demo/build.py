@@ -21,7 +21,7 @@ from roadmap.initiatives import demo as portfolio
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
 from roadmap.opinions.demo import build_opinion_demo
-from roadmap.participation.demo import build_participation_demo
+from roadmap.participation import demo as participation
 from roadmap.workshops.demo import build_workshop_demo
 
 DEMO_SLUG = portfolio.DEMO_SLUG
@@ -38,11 +38,16 @@ class DemoExistsError(Exception):
 @dataclass(frozen=True)
 class DemoData:
     portfolio: portfolio.PortfolioData
+    participation: participation.ParticipationData
 
 
 def demo_data() -> DemoData:
     """Every app's demo data file, each checked completely; raises DataFileError."""
-    return DemoData(portfolio=portfolio.demo_data())
+    portfolio_data = portfolio.demo_data()
+    return DemoData(
+        portfolio=portfolio_data,
+        participation=participation.demo_data(portfolio_data),
+    )
 
 
 def demo_exists() -> bool:
@@ -76,7 +81,9 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
     fjordvik, solbacka = portfolio.build_portfolio_demo(
         data=data.portfolio, today=today, password=password
     )
-    build_participation_demo(municipality=fjordvik, today=today, password=password)
+    participation.build_participation_demo(
+        municipality=fjordvik, today=today, password=password, data=data.participation
+    )
     build_indicator_demo(municipality=fjordvik, neighbours=[solbacka])
     build_workshop_demo(municipality=fjordvik, today=today)
     build_opinion_demo(municipality=fjordvik, today=today)

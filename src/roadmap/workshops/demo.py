@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from roadmap.accounts.models import User
 from roadmap.municipalities.models import Municipality
-from roadmap.participation.demo import PARTICIPANTS
+from roadmap.participation.demo import demo_data as participation_data
 from roadmap.participation.models import Audience, Phase, Process
 
 from . import services
@@ -70,9 +70,9 @@ def build_workshop_demo(*, municipality: Municipality, today: datetime.date) -> 
     now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
     editor = User.objects.get(username="demo-editor")
     participants = list(
-        User.objects.filter(username__in=[username for username, *_ in PARTICIPANTS]).order_by(
-            "username"
-        )
+        User.objects.filter(
+            username__in=[user.username for user in participation_data().participants]
+        ).order_by("username")
     )
     process = Process.objects.create(
         municipality=municipality,
