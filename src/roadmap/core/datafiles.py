@@ -34,7 +34,7 @@ class _Check:
     references: list[tuple[str, str, Any]] = field(default_factory=list)
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.file}: {where}: {message}")
+        self.problems.append(f"{self.file}: {where or 'the top level'}: {message}")
 
 
 class Field:
@@ -50,15 +50,19 @@ class Field:
 class Text(Field):
     """A plain text (the model field has no translations)."""
 
-    def __init__(self, *, blank: bool = False, default: Any = MISSING):
+    def __init__(
+        self, *, blank: bool = False, max_length: int | None = None, default: Any = MISSING
+    ):
         super().__init__(default=default)
-        self.blank = blank
+        self.blank, self.max_length = blank, max_length
 
     def read(self, value, where, check):
         if not isinstance(value, str):
             check.problem(where, f"must be a text, got {value!r}")
         elif not self.blank and not value.strip():
             check.problem(where, "must not be empty")
+        elif self.max_length is not None and len(value) > self.max_length:
+            check.problem(where, f"takes at most {self.max_length} characters, has {len(value)}")
         return value
 
 
@@ -174,7 +178,7 @@ class MappingOf(Field):
             return {}
         return {
             self.key.read(name, f"{where} key {name!r}", check): self.value.read(
-                item, f"{where} '{name}'", check
+                item, _field(where, str(name)), check
             )
             for name, item in value.items()
         }
@@ -201,20 +205,26 @@ class Record(Field):
         if not isinstance(value, dict):
             check.problem(where, f"must be a mapping, got {value!r}")
             return None
-        if self.label and isinstance(value.get(self.label), str):
-            where = f"{where} '{value[self.label]}'"
+        label = value.get(self.label) if self.label else None
+        if isinstance(label, str):
+            where = f"{where} ({label[:40] + '…' if len(label) > 40 else label!r})"
         unknown = sorted(set(value) - set(self.fields), key=str)
         if unknown:
             check.problem(where, f"unknown fields {unknown}; expected {sorted(self.fields)}")
         values = {}
         for name, kind in self.fields.items():
             if name in value:
-                values[name] = kind.read(value[name], f"{where} field '{name}'", check)
+                values[name] = kind.read(value[name], _field(where, name), check)
             elif kind.default is MISSING:
                 check.problem(where, f"field '{name}' is missing")
             elif kind.default is not OPTIONAL:
                 values[name] = kind.default
         return self.make(**values)
+
+
+def _field(where: str, name: str) -> str:
+    """The place of a field: a dotted path from the top of the file."""
+    return f"{where}.{name}" if where else name
 
 
 def load(
@@ -233,7 +243,7 @@ def load(
             raw = yaml.safe_load(handle)
     except yaml.YAMLError as error:
         raise DataFileError(f"{check.file}: not valid YAML: {error}") from error
-    data = schema.read(raw, "top level", check)
+    data = schema.read(raw, "", check)
     if not check.problems:
         names = {kind: set(values) for kind, values in known(data).items()}
         for where, kind, value in check.references:

@@ -20,9 +20,9 @@ from roadmap.indicators.demo import build_indicator_demo
 from roadmap.initiatives import demo as portfolio
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
-from roadmap.opinions.demo import build_opinion_demo
+from roadmap.opinions import demo as opinions
 from roadmap.participation import demo as participation
-from roadmap.workshops.demo import build_workshop_demo
+from roadmap.workshops import demo as workshops
 
 DEMO_SLUG = portfolio.DEMO_SLUG
 NEIGHBOUR_SLUG = portfolio.NEIGHBOUR_SLUG
@@ -39,6 +39,8 @@ class DemoExistsError(Exception):
 class DemoData:
     portfolio: portfolio.PortfolioData
     participation: participation.ParticipationData
+    workshops: workshops.WorkshopData
+    opinions: opinions.OpinionData
 
 
 def demo_data() -> DemoData:
@@ -47,6 +49,8 @@ def demo_data() -> DemoData:
     return DemoData(
         portfolio=portfolio_data,
         participation=participation.demo_data(portfolio_data),
+        workshops=workshops.demo_data(),
+        opinions=opinions.demo_data(),
     )
 
 
@@ -85,6 +89,6 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
         municipality=fjordvik, today=today, password=password, data=data.participation
     )
     build_indicator_demo(municipality=fjordvik, neighbours=[solbacka])
-    build_workshop_demo(municipality=fjordvik, today=today)
-    build_opinion_demo(municipality=fjordvik, today=today)
+    workshops.build_workshop_demo(municipality=fjordvik, today=today, data=data.workshops)
+    opinions.build_opinion_demo(municipality=fjordvik, today=today, data=data.opinions)
     return fjordvik

@@ -120,6 +120,34 @@ class ProcessSpec:
 
 
 @dataclass(frozen=True)
+class ProcessTexts:
+    """A one-phase process that another app's demo builds (a workshop, an opinion map)."""
+
+    title: str
+    summary: str
+    description: str
+    data_statement: str
+
+
+@dataclass(frozen=True)
+class PhaseDates:
+    title: str
+    # Days from the build day to the start and end of the phase.
+    starts: int
+    ends: int
+
+
+PROCESS_TEXTS = Record(
+    ProcessTexts,
+    {"title": Text(), "summary": Text(), "description": Text(), "data_statement": Text()},
+    label="title",
+)
+PHASE_DATES = Record(
+    PhaseDates, {"title": Text(), "starts": Integer(), "ends": Integer()}, label="title"
+)
+
+
+@dataclass(frozen=True)
 class ParticipationData:
     participants: tuple[ParticipantSpec, ...]
     organisation: OrganisationSpec
