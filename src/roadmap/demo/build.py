@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roadmap.accounts.models import User
-from roadmap.indicators.demo import build_indicator_demo
+from roadmap.indicators import demo as indicators
 from roadmap.initiatives import demo as portfolio
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
@@ -39,6 +39,7 @@ class DemoExistsError(Exception):
 class DemoData:
     portfolio: portfolio.PortfolioData
     participation: participation.ParticipationData
+    indicators: indicators.IndicatorData
     workshops: workshops.WorkshopData
     opinions: opinions.OpinionData
 
@@ -49,6 +50,7 @@ def demo_data() -> DemoData:
     return DemoData(
         portfolio=portfolio_data,
         participation=participation.demo_data(portfolio_data),
+        indicators=indicators.demo_data(),
         workshops=workshops.demo_data(),
         opinions=opinions.demo_data(),
     )
@@ -88,7 +90,9 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
     participation.build_participation_demo(
         municipality=fjordvik, today=today, password=password, data=data.participation
     )
-    build_indicator_demo(municipality=fjordvik, neighbours=[solbacka])
+    indicators.build_indicator_demo(
+        municipality=fjordvik, neighbours=[solbacka], data=data.indicators
+    )
     workshops.build_workshop_demo(municipality=fjordvik, today=today, data=data.workshops)
     opinions.build_opinion_demo(municipality=fjordvik, today=today, data=data.opinions)
     return fjordvik

@@ -42,7 +42,7 @@ from roadmap.framework.models import (
     Principle,
     Purpose,
 )
-from roadmap.municipalities.models import District, Membership, Municipality, Role
+from roadmap.municipalities.models import Country, District, Membership, Municipality, Role
 
 from .models import (
     Assessment,
@@ -236,7 +236,7 @@ _MUNICIPALITY = Record(
     MunicipalitySpec,
     {
         "name": Text(),
-        "country": Text(),
+        "country": Choice(Country.values),
         "population": Integer(minimum=0),
         "currency": Text(),
         "languages": ListOf(Text(), min_items=1),
