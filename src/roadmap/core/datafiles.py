@@ -207,7 +207,7 @@ class Record(Field):
             return None
         label = value.get(self.label) if self.label else None
         if isinstance(label, str):
-            where = f"{where} ({label[:40] + '…' if len(label) > 40 else label!r})"
+            where = f"{where} ({label[:60] + '…' if len(label) > 60 else label!r})"
         unknown = sorted(set(value) - set(self.fields), key=str)
         if unknown:
             check.problem(where, f"unknown fields {unknown}; expected {sorted(self.fields)}")

@@ -93,6 +93,11 @@ def build_demo(*, reset: bool = False, today: datetime.date | None = None) -> Mu
     indicators.build_indicator_demo(
         municipality=fjordvik, neighbours=[solbacka], data=data.indicators
     )
-    workshops.build_workshop_demo(municipality=fjordvik, today=today, data=data.workshops)
+    workshops.build_workshop_demo(
+        municipality=fjordvik,
+        today=today,
+        data=data.workshops,
+        participation=data.participation,
+    )
     opinions.build_opinion_demo(municipality=fjordvik, today=today, data=data.opinions)
     return fjordvik

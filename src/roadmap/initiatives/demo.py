@@ -299,9 +299,9 @@ def _known(data: PortfolioData) -> dict[str, list[str]]:
     }
 
 
-def demo_data(path: Path = DATA_FILE) -> PortfolioData:
+def demo_data() -> PortfolioData:
     """The portfolio data file, checked completely (DataFileError names every problem)."""
-    return load(path, SCHEMA, _known)
+    return load(DATA_FILE, SCHEMA, _known)
 
 
 def build_portfolio_demo(

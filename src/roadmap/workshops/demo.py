@@ -20,7 +20,13 @@ from django.utils import timezone
 from roadmap.accounts.models import User
 from roadmap.core.datafiles import Choice, ListOf, Record, Text, load
 from roadmap.municipalities.models import Municipality
-from roadmap.participation.demo import PHASE_DATES, PROCESS_TEXTS, PhaseDates, ProcessTexts
+from roadmap.participation.demo import (
+    PHASE_DATES,
+    PROCESS_TEXTS,
+    ParticipationData,
+    PhaseDates,
+    ProcessTexts,
+)
 from roadmap.participation.demo import demo_data as participation_data
 from roadmap.participation.models import Audience, Phase, Process
 
@@ -90,16 +96,21 @@ def demo_data() -> WorkshopData:
 
 @transaction.atomic
 def build_workshop_demo(
-    *, municipality: Municipality, today: datetime.date, data: WorkshopData | None = None
+    *,
+    municipality: Municipality,
+    today: datetime.date,
+    data: WorkshopData | None = None,
+    participation: ParticipationData | None = None,
 ) -> Process:
     """Build Fjordvik's open workshop process (call after the participation demo)."""
     data = data or demo_data()
+    participation = participation or participation_data()
     rng = random.Random(SEED)
     now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
     editor = User.objects.get(username="demo-editor")
     participants = list(
         User.objects.filter(
-            username__in=[user.username for user in participation_data().participants]
+            username__in=[user.username for user in participation.participants]
         ).order_by("username")
     )
     process = Process.objects.create(
