@@ -103,6 +103,18 @@ def test_an_invalid_reference_is_refused(monkeypatch, tmp_path):
     )
 
 
+def test_a_missing_field_is_refused(monkeypatch, tmp_path):
+    broken(
+        monkeypatch,
+        tmp_path,
+        portfolio,
+        "      hypothesis: Trying a device first means fewer devices end up unused.\n",
+        "",
+    )
+    message = refused("initiatives/data/demo.yaml")
+    assert "pilots[0] ('One year at the health centre'): field 'hypothesis' is missing" in message
+
+
 def test_a_kpi_unknown_to_the_catalogue_is_refused(monkeypatch, tmp_path):
     broken(monkeypatch, tmp_path, indicators, "'EC: ICT: ICT: 1C'", "'EC: ICT: ICT: 99C'")
     message = refused("indicators/data/demo.yaml")

@@ -58,7 +58,7 @@ class Text(Field):
 
     def read(self, value, where, check):
         if not isinstance(value, str):
-            check.problem(where, f"must be a text, got {value!r}")
+            check.problem(where, f"must be a text, got {_shown(value)}")
         elif not self.blank and not value.strip():
             check.problem(where, "must not be empty")
         elif self.max_length is not None and len(value) > self.max_length:
@@ -71,7 +71,9 @@ class Translated(Field):
 
     def read(self, value, where, check):
         if not isinstance(value, dict):
-            check.problem(where, f"must be a mapping of language codes to texts, got {value!r}")
+            check.problem(
+                where, f"must be a mapping of language codes to texts, got {_shown(value)}"
+            )
             return value
         unknown = sorted(set(value) - set(settings.MODELTRANSLATION_LANGUAGES))
         if unknown:
@@ -92,7 +94,7 @@ class Integer(Field):
         if value is None and self.null:
             return value
         if not isinstance(value, int) or isinstance(value, bool):
-            check.problem(where, f"must be a whole number, got {value!r}")
+            check.problem(where, f"must be a whole number, got {_shown(value)}")
         elif self.minimum is not None and value < self.minimum:
             check.problem(where, f"must be at least {self.minimum}, got {value}")
         return value
@@ -101,14 +103,14 @@ class Integer(Field):
 class Number(Field):
     def read(self, value, where, check):
         if not isinstance(value, int | float) or isinstance(value, bool):
-            check.problem(where, f"must be a number, got {value!r}")
+            check.problem(where, f"must be a number, got {_shown(value)}")
         return value
 
 
 class Boolean(Field):
     def read(self, value, where, check):
         if not isinstance(value, bool):
-            check.problem(where, f"must be true or false, got {value!r}")
+            check.problem(where, f"must be true or false, got {_shown(value)}")
         return value
 
 
@@ -121,7 +123,7 @@ class Choice(Field):
 
     def read(self, value, where, check):
         if value not in self.choices:
-            check.problem(where, f"must be one of {self.choices}, got {value!r}")
+            check.problem(where, f"must be one of {self.choices}, got {_shown(value)}")
         return value
 
 
@@ -136,7 +138,7 @@ class Reference(Field):
         if isinstance(value, str):
             check.references.append((where, self.kind, value))
         elif not (value is None and self.null):
-            check.problem(where, f"must name a {self.kind}, got {value!r}")
+            check.problem(where, f"must name a {self.kind}, got {_shown(value)}")
         return value
 
 
@@ -154,7 +156,7 @@ class ListOf(Field):
 
     def read(self, value, where, check):
         if not isinstance(value, list):
-            check.problem(where, f"must be a list, got {value!r}")
+            check.problem(where, f"must be a list, got {_shown(value)}")
             return ()
         if len(value) < self.min_items:
             check.problem(where, f"needs at least {self.min_items} entries, found {len(value)}")
@@ -174,7 +176,7 @@ class MappingOf(Field):
 
     def read(self, value, where, check):
         if not isinstance(value, dict):
-            check.problem(where, f"must be a mapping, got {value!r}")
+            check.problem(where, f"must be a mapping, got {_shown(value)}")
             return {}
         return {
             self.key.read(name, f"{where} key {name!r}", check): self.value.read(
@@ -203,7 +205,7 @@ class Record(Field):
 
     def read(self, value, where, check):
         if not isinstance(value, dict):
-            check.problem(where, f"must be a mapping, got {value!r}")
+            check.problem(where, f"must be a mapping, got {_shown(value)}")
             return None
         label = value.get(self.label) if self.label else None
         if isinstance(label, str):
@@ -211,15 +213,22 @@ class Record(Field):
         unknown = sorted(set(value) - set(self.fields), key=str)
         if unknown:
             check.problem(where, f"unknown fields {unknown}; expected {sorted(self.fields)}")
-        values = {}
+        values, complete = {}, True
         for name, kind in self.fields.items():
             if name in value:
                 values[name] = kind.read(value[name], _field(where, name), check)
             elif kind.default is MISSING:
                 check.problem(where, f"field '{name}' is missing")
+                complete = False
             elif kind.default is not OPTIONAL:
                 values[name] = kind.default
-        return self.make(**values)
+        # The file is refused anyway; an incomplete entry is not made, the rest is still read.
+        return self.make(**values) if complete else None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _field(where: str, name: str) -> str:
@@ -248,7 +257,7 @@ def load(
         names = {kind: set(values) for kind, values in known(data).items()}
         for where, kind, value in check.references:
             if value not in names[kind]:
-                check.problem(where, f"unknown {kind} {value!r}")
+                check.problem(where, f"unknown {kind} {_shown(value)}")
     if check.problems:
         raise DataFileError(
             f"The data file {check.file} has problems; nothing was written:\n- "
