@@ -33,7 +33,7 @@ from roadmap.core.datafiles import (
     Translated,
     load,
 )
-from roadmap.framework.loader import translated
+from roadmap.framework.loader import MATURITY_LEVELS, translated
 from roadmap.framework.models import (
     ActionArea,
     Barrier,
@@ -65,7 +65,6 @@ DEMO_SLUG = "fjordvik"
 NEIGHBOUR_SLUG = "solbacka"
 SEED = 20260412
 LOCAL_PRINCIPLE_ORDER = 100
-MATURITY_LEVELS = 5
 
 # How many assessments an initiative has by status, and roughly how mature it starts out.
 ASSESSMENTS_BY_STATUS = {
