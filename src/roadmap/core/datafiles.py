@@ -9,8 +9,9 @@ as tuples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -115,16 +116,19 @@ class Boolean(Field):
 
 
 class Choice(Field):
-    """One of a fixed set of values (a model's choices, a language code)."""
+    """One of a fixed set of values (a language code), or of an enumeration's values (a model's
+    choices: the value comes back as the enumeration's member)."""
 
-    def __init__(self, choices: Iterable[Any], *, default: Any = MISSING):
+    def __init__(self, choices: Iterable[Any] | type[Enum], *, default: Any = MISSING):
         super().__init__(default=default)
-        self.choices = list(choices)
+        self.enum = choices if isinstance(choices, type) and issubclass(choices, Enum) else None
+        self.choices = [member.value for member in self.enum] if self.enum else list(choices)
 
     def read(self, value, where, check):
         if value not in self.choices:
             check.problem(where, f"must be one of {self.choices}, got {_shown(value)}")
-        return value
+            return value
+        return self.enum(value) if self.enum else value
 
 
 class Reference(Field):
@@ -239,7 +243,7 @@ def _field(where: str, name: str) -> str:
 def load(
     path: Path,
     schema: Field,
-    known: Callable[[Any], dict[str, Iterable[Any]]] = lambda data: {},
+    known: Callable[[Any], Mapping[str, Iterable[Any]]] = lambda data: {},
 ) -> Any:
     """Read `path` against `schema`; raise DataFileError naming every problem.
 

@@ -79,7 +79,7 @@ SCHEMA = Record(
                 {
                     "name": Text(),
                     "slug": Text(),
-                    "country": Choice(Country.values),
+                    "country": Choice(Country),
                     "population": Integer(minimum=0),
                     "currency": Text(),
                 },
@@ -162,6 +162,7 @@ def _target(
     typical_start, typical_end = typical
     step = abs(typical_end - typical_start) * 0.5 or abs(latest) * 0.05
     if indicator.direction == Direction.TARGET:
+        assert indicator.ideal_value is not None, "a constraint requires it for target indicators"
         aim = indicator.ideal_value
     else:
         aim = latest - step if indicator.direction == Direction.LOWER else latest + step

@@ -113,7 +113,7 @@ class InitiativeSpec:
     title: str
     summary: str
     description: str
-    status: str
+    status: Status
     action_areas: tuple[str, ...]
     purposes: tuple[str, ...]
     sdgs: tuple[int, ...]
@@ -187,7 +187,7 @@ _INITIATIVE = Record(
         "title": Text(),
         "summary": Text(),
         "description": Text(),
-        "status": Choice(Status.values),
+        "status": Choice(Status),
         "action_areas": ListOf(Reference("action area"), min_items=1),
         "purposes": ListOf(Reference("purpose"), min_items=1),
         "sdgs": ListOf(Integer(minimum=1)),
@@ -208,7 +208,7 @@ _INITIATIVE = Record(
                     "title": Text(),
                     "hypothesis": Text(),
                     "result": Text(default=""),
-                    "decision": Choice(PilotDecision.values, default=PilotDecision.PENDING),
+                    "decision": Choice(PilotDecision, default=PilotDecision.PENDING),
                 },
                 label="title",
             ),
@@ -220,7 +220,7 @@ _INITIATIVE = Record(
                 {
                     "description": Text(),
                     "mitigation": Text(),
-                    "status": Choice(BarrierStatus.values),
+                    "status": Choice(BarrierStatus),
                 },
                 label="description",
             ),
@@ -235,7 +235,7 @@ _MUNICIPALITY = Record(
     MunicipalitySpec,
     {
         "name": Text(),
-        "country": Choice(Country.values),
+        "country": Choice(Country),
         "population": Integer(minimum=0),
         "currency": Text(),
         "languages": ListOf(Text(), min_items=1),
@@ -248,7 +248,7 @@ _MUNICIPALITY = Record(
                 {
                     "username": Text(),
                     "display_name": Text(),
-                    "role": Choice([*Role.values, None], default=None),
+                    "role": Choice(Role, default=None),
                     "platform_administrator": Boolean(default=False),
                 },
                 label="username",
@@ -262,7 +262,7 @@ _MUNICIPALITY = Record(
 SCHEMA = Record(
     PortfolioData,
     {
-        "organisations": MappingOf(Text(), Choice(Sector.values)),
+        "organisations": MappingOf(Text(), Choice(Sector)),
         "municipality": _MUNICIPALITY,
         "neighbour": _MUNICIPALITY,
         "local_principle": Record(
@@ -453,7 +453,7 @@ class _PortfolioBuilder:
         return initiative, registered
 
     def _dates(
-        self, status: str
+        self, status: Status
     ) -> tuple[datetime.date | None, datetime.date | None, datetime.date]:
         """Start and end dates that fit the status, and the day the initiative was registered."""
         today, uniform = self.today, self.rng.uniform
@@ -494,13 +494,14 @@ class _PortfolioBuilder:
 
     def _pilots(self, initiative: Initiative, item: InitiativeSpec) -> None:
         pilots = []
+        initiative_start = initiative.start_date or self.today
         for pilot in item.pilots:
-            start = (initiative.start_date or self.today) + _months(self.rng.uniform(0.5, 3))
+            start = initiative_start + _months(self.rng.uniform(0.5, 3))
             end = start + _months(self.rng.uniform(4, 12))
             if pilot.decision != PilotDecision.PENDING and end >= self.today:
                 # A decided pilot has finished: move its end into the past.
                 end = self.today - _months(self.rng.uniform(0.5, 1.5))
-                start = max(initiative.start_date, min(start, end - _months(4)))
+                start = max(initiative_start, min(start, end - _months(4)))
             pilots.append(
                 Pilot(
                     initiative=initiative,
@@ -621,7 +622,7 @@ class _PortfolioBuilder:
         )
         return assessments[-1].assessed_on
 
-    def _start_level(self, status: str, chosen: bool) -> int:
+    def _start_level(self, status: Status, chosen: bool) -> int:
         level = STARTING_LEVEL[status] + (0.7 if chosen else 0) + self.rng.uniform(-0.7, 0.7)
         return max(0, min(4, round(level)))
 

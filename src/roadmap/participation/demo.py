@@ -165,24 +165,24 @@ _PROPOSAL = Record(
         "body": Text(),
         "category": Reference("category"),
         "district": Reference("district"),
-        "status": Choice(ProposalStatus.values, default=OPTIONAL),
+        "status": Choice(ProposalStatus, default=OPTIONAL),
         "answer": Text(default=OPTIONAL),
         "initiative": Reference("initiative", default=OPTIONAL),
         "by_organisation": Boolean(default=OPTIONAL),
-        "visibility": Choice(Visibility.values, default=OPTIONAL),
+        "visibility": Choice(Visibility, default=OPTIONAL),
     },
     label="title",
 )
 _PHASE = Record(
     PhaseSpec,
     {
-        "kind": Choice(Phase.Kind.values),
+        "kind": Choice(Phase.Kind),
         "title": Text(),
         "starts": Integer(),
         "ends": Integer(),
-        "propose": Choice(Audience.values, default=OPTIONAL),
-        "comment": Choice(Audience.values, default=OPTIONAL),
-        "support": Choice(Audience.values, default=OPTIONAL),
+        "propose": Choice(Audience, default=OPTIONAL),
+        "comment": Choice(Audience, default=OPTIONAL),
+        "support": Choice(Audience, default=OPTIONAL),
     },
     label="title",
 )
@@ -205,7 +205,7 @@ SCHEMA = Record(
             OrganisationSpec,
             {
                 "name": Text(),
-                "sector": Choice(Organisation.Sector.values),
+                "sector": Choice(Organisation.Sector),
                 "member": Reference("participant"),
             },
             label="name",
@@ -446,11 +446,12 @@ class _ParticipationBuilder:
         others = [user for user in self.participants if user != author]
         comments, replies = self.data.comments, self.data.replies
         for _ in range(self.rng.randint(0, 3)):
-            top = self._comment(proposal, self.rng.choice(others), self.rng.choice(comments))
+            commenter = self.rng.choice(others)
+            top = self._comment(proposal, commenter, self.rng.choice(comments))
             if self.rng.random() < 0.5:
                 reply = self._comment(proposal, author, self.rng.choice(replies), parent=top)
                 if self.rng.random() < 0.5:
-                    self._comment(proposal, top.author, self.rng.choice(replies), parent=reply)
+                    self._comment(proposal, commenter, self.rng.choice(replies), parent=reply)
             Notification.objects.create(
                 user=author,
                 proposal=proposal,
@@ -477,6 +478,7 @@ class _ParticipationBuilder:
 
     def _notify_answer(self, proposal: Proposal) -> None:
         """The author and the supporters hear about the answer."""
+        assert proposal.author is not None, "demo proposals keep their authors"
         readers = {
             proposal.author,
             *(support.user for support in proposal.supports.select_related("user")),
