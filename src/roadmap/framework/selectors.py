@@ -1,11 +1,15 @@
 """Reads of the roadmap framework. Views and other apps go through these."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from roadmap.accounts.models import User
 from roadmap.core.models import AuditEvent
 from roadmap.initiatives.models import Initiative, Visibility
 from roadmap.municipalities import permissions
@@ -29,11 +33,11 @@ def framework_overview() -> FrameworkOverview:
     )
 
 
-def _ordered_action_areas() -> Prefetch:
+def _ordered_action_areas() -> Prefetch[str, QuerySet[ActionArea]]:
     return Prefetch("action_areas", queryset=ActionArea.objects.order_by("order", "code"))
 
 
-def principles_for(municipality=None) -> QuerySet[Principle]:
+def principles_for(municipality: Municipality | None = None) -> QuerySet[Principle]:
     """The shared principles plus the municipality's own (shared first), with action areas."""
     scope = Q(municipality__isnull=True)
     if municipality is not None:
@@ -87,7 +91,7 @@ def local_barrier(municipality: Municipality, code: str) -> Barrier:
 
 
 def initiatives_addressing(
-    principle: Principle, user, municipality: Municipality | None = None
+    principle: Principle, user: User | AnonymousUser, municipality: Municipality | None = None
 ) -> QuerySet[Initiative]:
     """Initiatives that address a principle, most recently updated first.
 

@@ -19,7 +19,7 @@ from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import moderation_selectors as selectors
 from . import moderation_services as services
-from .models import Visibility
+from .models import Proposal, Visibility
 from .moderation_forms import ReasonForm
 from .permissions import can_moderate, can_view_process
 
@@ -199,7 +199,7 @@ def flag_item(request, municipality: str, kind: str, pk: int):
     """A signed-in participant reports a published post they can see."""
     municipality = municipality_by_slug(municipality)
     item = selectors.item_in(municipality, kind, pk)
-    process = item.process if kind == "proposals" else item.proposal.process
+    process = item.process if isinstance(item, Proposal) else item.proposal.process
     if item.visibility != Visibility.PUBLISHED or not can_view_process(request.user, process):
         raise Http404
     form = ReasonForm(
