@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE  # noqa: E402
+from benchmarks import smoke  # noqa: E402
+from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE, SMOKE_DATABASE  # noqa: E402
 
 HOST = "127.0.0.1"
 TARGET_P95_MS = 150
@@ -68,7 +69,9 @@ def parse_args() -> argparse.Namespace:
         help="measure every page this many times and keep each page's best round "
         "(filters out other processes on a shared machine)",
     )
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, database=SMOKE_DATABASE, port=8290, workers=1, users=1, seconds=2
+    )
 
 
 def main() -> None:
@@ -106,6 +109,7 @@ def main() -> None:
     print_results(results)
     print(f"\nWorker memory (RSS): {memory}")
     print(f"Load average after: {load()}")
+    smoke.check(args, failed_requests(results))
 
 
 # Choosing what to request ------------------------------------------------------------------
@@ -340,6 +344,10 @@ def print_results(results: list[Result]) -> None:
         )
     for result in results:
         print(f"  {result.endpoint.label}: {result.endpoint.path}")
+
+
+def failed_requests(results: list[Result]) -> list[str]:
+    return [f"{r.endpoint.label}: {r.failures} failed" for r in results if r.failures]
 
 
 def cpu_model() -> str:
