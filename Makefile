@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis
+.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
 
 install: .venv/.synced node_modules/.installed
 
@@ -104,3 +104,22 @@ bench-opinions: install
 bench-workshops: install
 	$(PYTHON) benchmarks/workshops_synthesis.py
 	$(PYTHON) benchmarks/workshops_board.py $(BENCH_ARGS)
+
+# Every benchmark on tiny data, so that a change that breaks one fails in CI (docs/performance.md,
+# end). Fresh SQLite files under var/smoke/; only servers the scripts start on 127.0.0.1.
+# opinions_polis.py is left out: it has no size and runs as bench-polis.
+bench-smoke: install
+	rm -rf var/smoke
+	$(PYTHON) benchmarks/generate.py --smoke
+	$(PYTHON) benchmarks/load.py --smoke
+	$(PYTHON) benchmarks/profile_page.py --smoke --member /m/kviststad/portfolio/
+	$(PYTHON) benchmarks/generate_participation.py --smoke
+	$(PYTHON) benchmarks/participation_load.py --smoke
+	$(PYTHON) benchmarks/support_hammer.py --smoke
+	$(PYTHON) benchmarks/indicators_import.py --smoke
+	$(PYTHON) benchmarks/indicators_generate.py --smoke
+	$(PYTHON) benchmarks/indicators_pages.py --smoke
+	$(PYTHON) benchmarks/opinions_recompute.py --smoke
+	$(PYTHON) benchmarks/opinions_votes.py --smoke
+	$(PYTHON) benchmarks/workshops_synthesis.py --smoke
+	$(PYTHON) benchmarks/workshops_board.py --smoke

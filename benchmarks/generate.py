@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
+
 DEFAULT_DATABASE = os.environ.get("BENCH_DATABASE", str(ROOT / "var" / "bench.sqlite3"))
+SMOKE_DATABASE = str(smoke.DATA / "bench.sqlite3")
 SEED = 4242
 BENCH_MEMBER_USERNAME = "bench-member"
 BENCH_PASSWORD = "bench-password-not-secret"
@@ -85,7 +88,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--analyze", action="store_true", help="store SQLite planner statistics (ANALYZE)"
     )
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, database=SMOKE_DATABASE, force=True, municipalities=2, initiatives=40
+    )
 
 
 def main() -> None:
@@ -237,6 +242,7 @@ class Network:
                     "last_name",
                     "date_joined",
                     "language",
+                    "notification_frequency",
                 ),
                 rows.users,
             )
@@ -296,6 +302,7 @@ class Network:
                     "",
                     joined,
                     "",
+                    "immediate",
                 )
             )
             rows.memberships.append(

@@ -34,9 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
+
 DEFAULT_DATABASE = os.environ.get(
     "BENCH_PARTICIPATION_DATABASE", str(ROOT / "var" / "bench-participation.sqlite3")
 )
+SMOKE_DATABASE = str(smoke.DATA / "bench-participation.sqlite3")
 SEED = 3003
 MUNICIPALITY_SLUG = "hovedstad"
 ADMIN_USERNAME = "bench-participation-admin"
@@ -100,7 +103,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiply every volume (0.1 for a quick run)"
     )
-    return parser.parse_args()
+    # 1,050 proposals: the open process's commonest category still fills a second page.
+    return smoke.parse_args(parser, database=SMOKE_DATABASE, force=True, scale=0.035)
 
 
 def use_database(database: str) -> str:

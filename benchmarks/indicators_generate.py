@@ -21,9 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
 from benchmarks.generate_participation import use_database  # noqa: E402
 
 DEFAULT_DATABASE = str(ROOT / "var" / "bench-indicators.sqlite3")
+SMOKE_DATABASE = str(smoke.DATA / "bench-indicators.sqlite3")
 SLUG = "bench-{:03d}"
 LAST_YEAR = 2025
 
@@ -34,7 +36,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--municipalities", type=int, default=300)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--force", action="store_true", help="replace an existing database")
-    return parser.parse_args()
+    # Six municipalities: the comparison page of indicators_pages.py compares six.
+    return smoke.parse_args(parser, database=SMOKE_DATABASE, force=True, municipalities=6, years=2)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
 from benchmarks.generate_participation import use_database  # noqa: E402
 
 DEFAULT_DATABASE = str(ROOT / "var" / "bench-indicators-import.sqlite3")
@@ -42,7 +43,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", default=DEFAULT_DATABASE)
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, rows=2_000, database=str(smoke.DATA / "bench-indicators-import.sqlite3")
+    )
 
 
 def write_csv(path: Path, indicators, rows: int) -> None:

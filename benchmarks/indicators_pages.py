@@ -22,8 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
 from benchmarks.generate_participation import use_database  # noqa: E402
-from benchmarks.indicators_generate import DEFAULT_DATABASE, SLUG  # noqa: E402
+from benchmarks.indicators_generate import DEFAULT_DATABASE, SLUG, SMOKE_DATABASE  # noqa: E402
 from benchmarks.indicators_import import load_average  # noqa: E402
 
 PROFILE_P95_MS = 150
@@ -39,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--runs", type=int, default=100)
-    args = parser.parse_args()
+    args = smoke.parse_args(parser, database=SMOKE_DATABASE, runs=5)
     if "://" not in args.database and not Path(args.database).exists():
         sys.exit(f"{args.database} is missing: run benchmarks/indicators_generate.py first.")
     name = use_database(args.database)

@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE  # noqa: E402
+from benchmarks import smoke  # noqa: E402
+from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE, SMOKE_DATABASE  # noqa: E402
 
 HOST = "127.0.0.1"
 TARGET_P95_MS = 150
@@ -68,7 +69,9 @@ def parse_args() -> argparse.Namespace:
         help="measure every page this many times and keep each page's best round "
         "(filters out other processes on a shared machine)",
     )
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, database=SMOKE_DATABASE, port=8290, workers=1, users=1, seconds=2
+    )
 
 
 def main() -> None:
@@ -106,6 +109,7 @@ def main() -> None:
     print_results(results)
     print(f"\nWorker memory (RSS): {memory}")
     print(f"Load average after: {load()}")
+    smoke.check(args, failed_requests(results))
 
 
 # Choosing what to request ------------------------------------------------------------------
@@ -234,14 +238,16 @@ def start_server(args, database: Path) -> subprocess.Popen:
 
 
 def wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+    # On a busy machine gunicorn's boot and a worker's first request (every app's views
+    # imported) took more than 30 s.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://{HOST}:{port}/bench/trivial/", timeout=2):  # noqa: S310
                 return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("The server did not start within 30 seconds.")
+    raise RuntimeError("The server did not start within 120 seconds.")
 
 
 def warm_up(port: int, endpoint: Endpoint) -> None:
@@ -340,6 +346,10 @@ def print_results(results: list[Result]) -> None:
         )
     for result in results:
         print(f"  {result.endpoint.label}: {result.endpoint.path}")
+
+
+def failed_requests(results: list[Result]) -> list[str]:
+    return [f"{r.endpoint.label}: {r.failures} failed" for r in results if r.failures]
 
 
 def cpu_model() -> str:

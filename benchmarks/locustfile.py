@@ -7,6 +7,7 @@ BENCH_MAX      stop after this many requests even if time is left
 
 import os
 
+import locust_clock  # noqa: F401 (a run lasts its --run-time)
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser

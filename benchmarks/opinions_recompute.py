@@ -31,6 +31,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from queue import Empty
 
 # One BLAS thread: the machine has 2 cores and the heavy steps (sparse products) are
 # single-threaded anyway; BLAS threads spinning on tiny QRs only slowed things down.
@@ -43,6 +44,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 import numpy as np  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
+from benchmarks import smoke  # noqa: E402
 from roadmap.opinions import mapping, synthetic  # noqa: E402
 
 TARGET_FULL_SECONDS = 10
@@ -61,7 +63,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--new-votes", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the median is shown")
     parser.add_argument("--no-baseline", action="store_true")
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, participants=2_000, statements=100, votes=40_000, new_votes=100, repeat=1
+    )
 
 
 def make_votes(args) -> synthetic.PlantedVotes:
@@ -126,7 +130,7 @@ def dense_baseline(planted, args):
         points = PCA(n_components=2, random_state=0).fit_transform(dense)
         points *= np.sqrt(active / votes_each[placed])[:, None]
         best = None
-        for k in mapping.K_CHOICES:
+        for k in range(2, mapping.MAX_GROUPS + 1):  # the k the map chooses from
             labels = KMeans(n_clusters=k, n_init=3, random_state=0).fit_predict(points)
             score = silhouette_score(points, labels, sample_size=2000, random_state=0)
             if best is None or score > best[1]:
@@ -186,7 +190,14 @@ def measure(kind: str, args) -> dict:
     queue = context.Queue()
     process = context.Process(target=child, args=(kind, args, queue))
     process.start()
-    result = queue.get()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            # A child that raised has printed its traceback and will never send a result.
+            if not process.is_alive() and queue.empty():
+                sys.exit(f"{kind} failed (exit code {process.exitcode})")
     process.join()
     return result
 

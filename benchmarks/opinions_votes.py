@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from benchmarks import smoke  # noqa: E402
 from benchmarks.generate_participation import use_database  # noqa: E402
 
 DEFAULT_DATABASE = "var/bench-opinions.sqlite3"
@@ -42,7 +43,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4, help="concurrent voting processes")
     parser.add_argument("--votes", type=int, default=250, help="votes per client and round")
     parser.add_argument("--force", action="store_true", help="rebuild the data")
-    return parser.parse_args()
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="seconds to wait for a process's results"
+    )
+    # Votes come 20 per new user, each on a different statement: at least 20 statements.
+    return smoke.parse_args(
+        parser,
+        database=str(smoke.DATA / "bench-opinions.sqlite3"),
+        force=True,
+        voters=500,
+        statements=40,
+        mean_votes=10,
+        clients=2,
+        votes=40,
+        timeout=120,
+    )
 
 
 def setup_django(database: str) -> None:
@@ -190,14 +205,14 @@ def run_round(args, phase_id: int, round_name: str, with_recompute: bool):
     for process in clients:
         process.start()
     # A client that fails raises in its own process; the timeout keeps this one from hanging.
-    timings = [value for _ in clients for value in queue.get(timeout=900)]
+    timings = [value for _ in clients for value in queue.get(timeout=args.timeout)]
     elapsed = time.perf_counter() - started
     for process in clients:
         process.join()
     durations = []
     if recomputer:
         stop.set()
-        durations = recompute_queue.get(timeout=900)
+        durations = recompute_queue.get(timeout=args.timeout)
         recomputer.join()
     return timings, elapsed, durations
 

@@ -27,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks import load  # noqa: E402
+from benchmarks import load, smoke  # noqa: E402
 from benchmarks.generate_participation import (  # noqa: E402
     BIG_THREAD_COMMENTS,
     DEFAULT_DATABASE,
     MUNICIPALITY_SLUG,
+    SMOKE_DATABASE,
     use_database,
 )
 
@@ -52,7 +53,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=20000, help="cap per page")
     parser.add_argument("--rounds", type=int, default=1, help="keep each page's best round")
     parser.add_argument("--no-writes", action="store_true", help="measure the pages only")
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, database=SMOKE_DATABASE, port=8291, workers=1, users=1, seconds=2
+    )
 
 
 def main() -> None:
@@ -106,10 +109,15 @@ def main() -> None:
     finally:
         load.stop_server(server)
     load.print_results(results)
+    problems = [f"{label}: not measured" for label in failed] + load.failed_requests(results)
     if not args.no_writes:
-        print(f"Stored counters after the writes: {counter_check()}")
+        counters = counter_check()
+        print(f"Stored counters after the writes: {counters}")
+        if "WRONG" in counters:
+            problems.append(counters)
     print(f"\nWorker memory (RSS): {memory}")
     print(f"Load average after: {load.load()}")
+    smoke.check(args, problems)
 
 
 def timed_get(port: int, endpoint: load.Endpoint) -> float:

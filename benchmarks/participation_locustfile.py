@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 
+import locust_clock  # noqa: F401 (a run lasts its --run-time)
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser

@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE  # noqa: E402
+from benchmarks import smoke  # noqa: E402
+from benchmarks.generate import BENCH_MEMBER_USERNAME, DEFAULT_DATABASE, SMOKE_DATABASE  # noqa: E402
 
 
 def main() -> None:
@@ -30,7 +31,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--functions", type=int, default=25, help="profile lines to show")
     parser.add_argument("--sort", default="cumulative", help="pstats order, e.g. tottime")
-    args = parser.parse_args()
+    args = smoke.parse_args(parser, database=SMOKE_DATABASE, runs=2, functions=10)
     os.environ["BENCH_DATABASE"] = str(Path(args.database).resolve())
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
     import django

@@ -30,10 +30,11 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks import load  # noqa: E402
+from benchmarks import load, smoke  # noqa: E402
 from benchmarks.generate_participation import (  # noqa: E402
     DEFAULT_DATABASE,
     MUNICIPALITY_SLUG,
+    SMOKE_DATABASE,
     use_database,
 )
 from benchmarks.participation_load import open_process, signed_in_cookie, support_path  # noqa: E402
@@ -50,7 +51,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--port", type=int, default=8192)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
-    return parser.parse_args()
+    return smoke.parse_args(
+        parser, database=SMOKE_DATABASE, port=8292, workers=2, supporters=5, seconds=3
+    )
 
 
 @dataclass
@@ -146,6 +149,8 @@ def main() -> None:
         failures.append(f"{len(extra)} withdrawn supports still stored: users {extra[:5]}")
     if others_after != others_before:
         failures.append("other residents' supports changed")
+    # Answers that were neither accepted nor refused leave nothing to judge: a break in smoke.
+    smoke.check(args, [f"{accepted} accepted, {errors} errors"] if errors or not accepted else [])
     if failures:
         sys.exit("FAILED: " + "; ".join(failures))
     print("OK: no support lost or doubled, and the count equals the rows.")

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks import load  # noqa: E402
+from benchmarks import load, smoke  # noqa: E402
 
 DEFAULT_DATABASE = ROOT / "var" / "bench-workshops.sqlite3"
 POLL_SECONDS = 5.0
@@ -45,7 +45,18 @@ def parse_args() -> Namespace:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8193)
     parser.add_argument("--force", action="store_true", help="build the database again")
-    return parser.parse_args()
+    # Each poller polls every 5 s: 6 s give every one of them a poll, most of them after a note.
+    return smoke.parse_args(
+        parser,
+        database=smoke.DATA / "bench-workshops.sqlite3",
+        force=True,
+        pollers=4,
+        seconds=6,
+        note_every=1.0,
+        notes=50,
+        workers=1,
+        port=8293,
+    )
 
 
 def setup_django(database: Path) -> None:
@@ -301,6 +312,12 @@ def main() -> None:
     report("whole notes region, one client at a time", region, floor_times)
     others = {status: len(values) for status, values in live.items() if status not in (200, 204)}
     print(f"other statuses while notes arrived: {others or 'none'}; load average {load.load()}")
+    smoke.check(
+        args,
+        [f"other statuses while notes arrived: {others}"] * bool(others)
+        + ["a run without the answers it expects"]
+        * (not (floor_times and quiet.get(204) and live.get(200))),
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-used-anywhere-else")
 
+from benchmarks import smoke  # noqa: E402
+
 TARGET_SECONDS = 3.0
 # Topic words per language, so clusters have something real to find; function words and a
 # shared noise vocabulary make the notes look like sentences.
@@ -143,7 +145,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = smoke.parse_args(parser, notes=300, rounds=2)
 
     import django
 
@@ -198,6 +200,11 @@ def main() -> None:
     print("(Topics are planted per language with no shared words, so a cluster per language of")
     print(" a topic is a right answer: purity says whether clusters mix topics; Rand also")
     print(" counts the split of a topic by language against the clustering.)")
+    smoke.check(
+        args,
+        [f"different results on {args.rounds} runs"] * (not deterministic)
+        + ["a different result with shuffled input"] * (not order_free),
+    )
 
 
 if __name__ == "__main__":
