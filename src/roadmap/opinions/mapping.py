@@ -31,7 +31,7 @@ The same votes give the same map whatever `seed` is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -396,7 +396,7 @@ def _weighted_plus_plus(
     points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator
 ) -> np.ndarray:
     """k-means++ starting centres, each point counted with its weight."""
-    chosen = [rng.choice(len(points), p=weights / weights.sum())]
+    chosen = [int(rng.choice(len(points), p=weights / weights.sum()))]
     closest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
     for _ in range(1, k):
         mass = weights * closest
@@ -404,7 +404,7 @@ def _weighted_plus_plus(
         choice = (
             rng.integers(len(points)) if total <= 0 else rng.choice(len(points), p=mass / total)
         )
-        chosen.append(choice)
+        chosen.append(int(choice))
         closest = np.minimum(closest, ((points - points[choice]) ** 2).sum(axis=1))
     return points[chosen]
 
@@ -416,15 +416,29 @@ def second_stage(
     (lowest weighted inertia) of GROUP_STARTS k-means++ starts, each run by Lloyd's rule and
     then single moves. With a hundred points and k ≤ 5 the best is found whatever the seed."""
     rng = np.random.default_rng([seed, k])
-    best = None
-    for _ in range(GROUP_STARTS):
-        labels, _centroids, _inertia = lloyd(
-            centres, _weighted_plus_plus(centres, weights, k, rng), weights
+    labels, centroids, _ = _lowest_inertia(
+        single_moves(
+            centres,
+            weights,
+            lloyd(centres, _weighted_plus_plus(centres, weights, k, rng), weights)[0],
+            k,
         )
-        labels, centroids, inertia = single_moves(centres, weights, labels, k)
-        if best is None or inertia < best[2] * (1 - 1e-9):
-            best = (labels, centroids, inertia)
-    return best[0], best[1]
+        for _ in range(GROUP_STARTS)
+    )
+    return labels, centroids
+
+
+Run = tuple[np.ndarray, np.ndarray, float]  # labels, centres, inertia
+
+
+def _lowest_inertia(runs: Iterable[Run]) -> Run:
+    """The k-means run with the lowest inertia; the first of equals (up to rounding noise)."""
+    best: Run | None = None
+    for run in runs:
+        if best is None or run[2] < best[2] * (1 - 1e-9):
+            best = run
+    assert best is not None, "at least one start"
+    return best
 
 
 def single_moves(
@@ -494,12 +508,7 @@ def participant_groups(
     ones = np.ones(len(sample))
     starts = [second_stage]
     starts += [_weighted_plus_plus(sample, ones, k, rng) for _ in range(PARTICIPANT_STARTS)]
-    best = None
-    for centroids in starts:
-        labels, refined, inertia = lloyd(points, centroids)
-        if best is None or inertia < best[2] * (1 - 1e-9):
-            best = (labels, refined, inertia)
-    labels, centroids, _ = best
+    labels, centroids, _ = _lowest_inertia(lloyd(points, start) for start in starts)
     sizes = np.bincount(labels, minlength=len(centroids))
     order = np.lexsort((centroids[:, 1], centroids[:, 0], -sizes))
     return np.argsort(order)[labels], centroids[order]
