@@ -15,7 +15,7 @@ urlpatterns = [
         "m/<slug:municipality>/processes/<slug:process>/opinions/",
         include("roadmap.opinions.urls"),
     ),
-    path("m/<slug:municipality>/processes/", include("roadmap.participation.urls")),
+    path("m/<slug:municipality>/", include("roadmap.participation.urls")),
     path(
         "m/<slug:municipality>/processes/<slug:process>/workshop/",
         include("roadmap.workshops.urls"),

@@ -21,7 +21,7 @@ from roadmap.core.pagination import paginate
 from roadmap.indicators.selectors import initiative_indicators
 from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
-from roadmap.participation.answer_services import source_proposals_of
+from roadmap.participation.answers.services import source_proposals_of
 
 from . import permissions, selectors, services
 from .assessment_selectors import assessment_panel

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from roadmap.accounts.models import User
 
-from .models import Comment, Notification, Proposal, Support
+from ..models import Comment, Notification, Proposal, Support
 
 Frequency = User.NotificationFrequency
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from roadmap.core.charts import DARK_TEXT, PALETTE, Chart, base_spec
 from roadmap.municipalities.permissions import is_member
 
-from .models import (
+from ..models import (
     Audience,
     Organisation,
     Phase,
@@ -26,7 +26,7 @@ from .models import (
     ProcessActivity,
     ResidentVerification,
 )
-from .permissions import ACTIONS, Decision, action_decision
+from ..permissions import ACTIONS, Decision, action_decision
 
 # --- phases -------------------------------------------------------------------------------
 

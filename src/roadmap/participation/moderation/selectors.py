@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from roadmap.accounts.models import User
 from roadmap.municipalities.models import Municipality
 
-from .models import Block, Comment, Flag, Proposal, Visibility
+from ..models import Block, Comment, Flag, Proposal, Visibility
 
 QUEUE_SECTION_SIZE = 20
 ITEM_KINDS = ("proposals", "comments")

@@ -14,7 +14,7 @@ from roadmap.accounts.models import User
 from roadmap.core.pagination import paginate
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import notification_services as services
+from . import services
 
 
 class FrequencyForm(forms.Form):
@@ -73,3 +73,12 @@ def notification_settings(request, municipality: str):
     )
     messages.success(request, _("Your e-mail choice was saved."))
     return redirect(_notifications_url(municipality))
+
+
+def moved_notifications(request, municipality: str, name: str):
+    """The old address of a notification page: a permanent redirect that keeps the method (308),
+    so a form posted from a page opened before the move still arrives."""
+    url = reverse(f"participation:{name}", kwargs={"municipality": municipality})
+    if query := request.META.get("QUERY_STRING"):
+        url = f"{url}?{query}"
+    return redirect(url, permanent=True, preserve_request=True)

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 from roadmap.core.pagination import paginate
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import moderation_selectors as selectors
-from . import moderation_services as services
-from .models import Visibility
-from .moderation_forms import ReasonForm
-from .permissions import can_moderate, can_view_process
+from ..models import Visibility
+from ..permissions import can_moderate, can_view_process
+from . import selectors, services
+from .forms import ReasonForm
 
 
 def _queue_url(municipality) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import process_views as views
+from . import views
 
 
 class ProcessSlugConverter:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from roadmap.core import audit
 from roadmap.initiatives.models import Initiative
 
-from . import notification_services
-from .models import Proposal, ProposalStatus, Visibility
+from ..models import Proposal, ProposalStatus, Visibility
+from ..notifications import services as notification_services
 
 # A decision needs reasons given in public; these statuses are decisions.
 ANSWER_REQUIRED = frozenset(

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap.initiatives.models import Initiative
 
-from .answer_services import answer_errors
-from .models import Proposal, ProposalStatus
+from ..models import Proposal, ProposalStatus
+from .services import answer_errors
 
 
 class AnswerForm(forms.Form):

@@ -18,10 +18,9 @@ from roadmap.core.pagination import paginate
 from roadmap.municipalities.permissions import can_administer, is_member
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import process_selectors as selectors
-from . import process_services as services
-from .permissions import can_manage_processes
-from .process_forms import (
+from ..permissions import can_manage_processes
+from . import selectors, services
+from .forms import (
     OrganisationForm,
     OrganisationMemberForm,
     PhaseForm,

@@ -14,7 +14,7 @@ from django.db import transaction
 from roadmap.core import audit
 from roadmap.municipalities.models import District, Municipality
 
-from .models import Category, Organisation, Phase, Process, ResidentVerification
+from ..models import Category, Organisation, Phase, Process, ResidentVerification
 
 PROCESS_FIELDS = ("title", "slug", "summary", "description", "data_statement", "is_published")
 PHASE_FIELDS = (

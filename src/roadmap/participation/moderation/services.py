@@ -18,8 +18,8 @@ from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.municipalities.models import Municipality
 
-from . import activity_services
-from .models import Block, Comment, Flag, Proposal, Visibility
+from .. import activity_services
+from ..models import Block, Comment, Flag, Proposal, Visibility
 
 Item = Proposal | Comment
 

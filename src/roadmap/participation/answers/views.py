@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from roadmap.core.audit import events_for
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from .answer_forms import AnswerForm
-from .answer_services import answer_proposal
-from .models import Proposal
-from .permissions import can_manage_processes
+from ..models import Proposal
+from ..permissions import can_manage_processes
+from .forms import AnswerForm
+from .services import answer_proposal
 
 AUDIT_EVENTS_SHOWN = 50
 

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap.framework.models import ActionArea
 
-from . import proposal_selectors as selectors
-from .models import Comment, Proposal, ProposalStatus
-from .process_selectors import organisations_of
+from ..models import Comment, Proposal, ProposalStatus
+from ..processes.selectors import organisations_of
+from . import selectors
 
 MARKDOWN_HELP = _(
     "You can use Markdown: **bold**, *italic*, lists, and links written as [text](https://…)."

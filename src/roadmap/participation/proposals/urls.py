@@ -4,8 +4,8 @@ The "process" converter keeps fixed pages such as moderation/ from being read as
 
 from django.urls import path
 
-from . import process_urls  # noqa: F401  (registers the "process" converter used below)
-from . import proposal_views as views
+from ..processes import urls as process_urls  # noqa: F401  (registers the "process" converter used below)
+from . import views
 
 urlpatterns = [
     path("<process:process>/proposals/", views.proposal_list, name="proposal_list"),

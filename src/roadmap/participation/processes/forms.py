@@ -13,7 +13,7 @@ from roadmap.core.forms import style_widgets
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import District
 
-from .models import Organisation, Phase, Process
+from ..models import Organisation, Phase, Process
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # Path segments under /m/<slug>/processes/ that are pages of their own, not processes.

@@ -19,10 +19,10 @@ from roadmap.core.ratelimit import RateLimit
 from roadmap.core.text import contains_link, render_markdown
 from roadmap.municipalities.permissions import is_member
 
-from . import activity_services
-from .models import Comment, Proposal, Support, Visibility
-from .permissions import action_decision
-from .process_selectors import current_phase, organisations_of
+from .. import activity_services
+from ..models import Comment, Proposal, Support, Visibility
+from ..permissions import action_decision
+from ..processes.selectors import current_phase, organisations_of
 
 # Proposals and comments together, per user.
 POSTING = RateLimit("participation-posting", limit=10, window_seconds=60 * 60)

@@ -24,12 +24,11 @@ from django.views.decorators.http import require_POST
 from roadmap.core.pagination import paginate
 from roadmap.municipalities.permissions import is_member
 
-from . import proposal_selectors as selectors
-from . import proposal_services as services
-from .models import Visibility
-from .permissions import action_decision, can_manage_processes, can_moderate
-from .process_selectors import current_phase, phase_banner
-from .proposal_forms import CommentForm, ProposalFilterForm, ProposalForm
+from ..models import Visibility
+from ..permissions import action_decision, can_manage_processes, can_moderate
+from ..processes.selectors import current_phase, phase_banner
+from . import selectors, services
+from .forms import CommentForm, ProposalFilterForm, ProposalForm
 
 SHUFFLE_SESSION_KEY = "participation_proposal_shuffle"
 
