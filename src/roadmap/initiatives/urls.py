@@ -33,6 +33,6 @@ urlpatterns = [
     *part_urls("pilots", "pilot", views.PILOTS),
     *part_urls("barriers", "barrier", views.BARRIERS_MET),
     *part_urls("lessons", "lesson", views.LESSONS),
-    # Assessments (assessment_urls.py): /m/<slug>/initiatives/<pk>/assessments/...
-    path("<int:pk>/assessments/", include("roadmap.initiatives.assessment_urls")),
+    # Assessments (assessments/urls.py): /m/<slug>/initiatives/<pk>/assessments/...
+    path("<int:pk>/assessments/", include("roadmap.initiatives.assessments.urls")),
 ]

@@ -24,7 +24,7 @@ from roadmap.municipalities.selectors import municipality_by_slug
 from roadmap.participation.answers.services import source_proposals_of
 
 from . import permissions, selectors, services
-from .assessment_selectors import assessment_panel
+from .assessments.selectors import assessment_panel
 from .forms import (
     BarrierEncounterForm,
     InitiativeFilterForm,

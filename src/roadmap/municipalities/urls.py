@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roadmap.initiatives.portfolio_views import assessments_csv, dashboard
+from roadmap.initiatives.portfolio.views import assessments_csv, dashboard
 
 from . import views
 

@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap.framework.models import Principle
 
-from .assessment_services import (
+from ..models import Assessment
+from .services import (
     LEVELS,
     RatingInput,
     link_lines,
     validate_links,
     validate_not_in_future,
 )
-from .models import Assessment
 
 NOT_RATED = ""
 
@@ -33,7 +33,7 @@ class PrincipleFields:
 
 
 def _level_choices(principle: Principle) -> list[tuple[str, str]]:
-    # maturity_levels must be prefetched (assessment_selectors.applicable_principles does).
+    # maturity_levels must be prefetched (selectors.applicable_principles does).
     descriptors = {step.level: step.descriptor for step in principle.maturity_levels.all()}
     choices = [(NOT_RATED, str(_("Not rated")))]
     for level in LEVELS:

@@ -22,8 +22,8 @@ from roadmap.framework.models import GuidingQuestion, MaturityLevel, Principle
 from roadmap.framework.selectors import principles_for
 from roadmap.municipalities.permissions import is_member
 
-from .models import Assessment, AssessmentStatus, Initiative, Rating, Visibility
-from .permissions import can_assess
+from ..models import Assessment, AssessmentStatus, Initiative, Rating, Visibility
+from ..permissions import can_assess
 
 HIGHEST_LEVEL = 4
 GAPS_SHOWN = 3

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 from roadmap.core.spreadsheet import csv_response
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import assessment_selectors as selectors
-from . import assessment_services as services
-from .assessment_forms import AssessmentForm
-from .models import Assessment, AssessmentStatus, Initiative
-from .permissions import can_assess, can_view_initiative
+from ..models import Assessment, AssessmentStatus, Initiative
+from ..permissions import can_assess, can_view_initiative
+from . import selectors, services
+from .forms import AssessmentForm
 
 
 def _visible_initiative(request: HttpRequest, municipality: str, pk: int) -> Initiative:

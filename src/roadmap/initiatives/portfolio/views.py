@@ -1,6 +1,6 @@
 """The portfolio dashboard of a municipality and its assessment export.
 
-The numbers come from portfolio_selectors; this module only turns them into charts (each a
+The numbers come from portfolio.selectors; this module only turns them into charts (each a
 figure with caption, SVG and data table).
 """
 
@@ -21,8 +21,8 @@ from roadmap.core.spreadsheet import csv_response
 from roadmap.municipalities.permissions import is_member
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import assessment_selectors
-from .portfolio_selectors import LEVELS, PortfolioSummary, portfolio_summary
+from ..assessments import selectors as assessment_selectors
+from .selectors import LEVELS, PortfolioSummary, portfolio_summary
 
 
 def _status_chart(summary: PortfolioSummary) -> Chart:

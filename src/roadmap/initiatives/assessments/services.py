@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from roadmap.core import audit
 from roadmap.framework.models import Principle
 
-from .assessment_selectors import applicable_principles
-from .models import Assessment, AssessmentStatus, Initiative, Rating
+from ..models import Assessment, AssessmentStatus, Initiative, Rating
+from .selectors import applicable_principles
 
 LEVELS = range(0, 5)
 _web_address = URLValidator(schemes=["http", "https"])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import assessment_views as views
+from . import views
 
 urlpatterns = [
     path("new/", views.assessment_create, name="assessment_create"),

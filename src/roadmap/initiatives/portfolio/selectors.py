@@ -17,7 +17,7 @@ from roadmap.framework.models import ActionArea, BarrierCategory, Principle, Pur
 from roadmap.framework.selectors import principles_for
 from roadmap.municipalities.permissions import is_member
 
-from .models import (
+from ..models import (
     BarrierEncounter,
     BarrierStatus,
     Initiative,
