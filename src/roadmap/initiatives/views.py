@@ -245,6 +245,12 @@ LESSONS = PartKind(
 )
 
 
+def _initiative_and_part(municipality, pk: int, part_pk: int, kind: PartKind):
+    """The municipality's initiative and its record of this kind: 404 when either is not there."""
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    return initiative, get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+
+
 def _part_form_page(request, municipality, initiative, form, title, kind: PartKind):
     return render(
         request,
@@ -272,8 +278,7 @@ def part_add(request, municipality, pk: int, kind: PartKind):
 
 @editor_view
 def part_edit(request, municipality, pk: int, part_pk: int, kind: PartKind):
-    initiative = get_object_or_404(municipality.initiatives, pk=pk)
-    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    initiative, part = _initiative_and_part(municipality, pk, part_pk, kind)
     form = kind.form_class(_posted(request), instance=part, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         kind.update(actor=request.user, data=form.cleaned_data, **{kind.argument: part})
@@ -284,8 +289,7 @@ def part_edit(request, municipality, pk: int, part_pk: int, kind: PartKind):
 
 @editor_view
 def part_delete(request, municipality, pk: int, part_pk: int, kind: PartKind):
-    initiative = get_object_or_404(municipality.initiatives, pk=pk)
-    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    initiative, part = _initiative_and_part(municipality, pk, part_pk, kind)
     if request.method == "POST":
         kind.delete(actor=request.user, **{kind.argument: part})
         messages.success(request, kind.deleted_message)

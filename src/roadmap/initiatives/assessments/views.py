@@ -6,6 +6,9 @@ the user may see it, so guessing another municipality's ids gives 404.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,12 +36,23 @@ def _visible_initiative(request: HttpRequest, municipality: str, pk: int) -> Ini
     return initiative
 
 
-def _assessable_initiative(request: HttpRequest, municipality: str, pk: int) -> Initiative:
-    """The initiative, if the user may assess it; callers handle anonymous users first."""
-    initiative = _visible_initiative(request, municipality, pk)
-    if not can_assess(request.user, initiative.municipality):
-        raise PermissionDenied
-    return initiative
+def assessor_view(view):
+    """Sign-in first (an anonymous user goes to the sign-in page, not a 403), then the initiative
+    the user may assess and, when the URL names one, its assessment. The wrapped view receives
+    them instead of the ids."""
+
+    @functools.wraps(view)
+    def wrapper(request, municipality: str, pk: int, assessment_pk: int | None = None):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        initiative = _visible_initiative(request, municipality, pk)
+        if not can_assess(request.user, initiative.municipality):
+            raise PermissionDenied
+        if assessment_pk is None:
+            return view(request, initiative)
+        return view(request, initiative, _assessment_of(request, initiative, assessment_pk))
+
+    return wrapper
 
 
 def _assessment_of(request: HttpRequest, initiative: Initiative, assessment_pk: int) -> Assessment:
@@ -66,29 +80,67 @@ def _context(initiative: Initiative, **extra) -> dict:
     return {"municipality": initiative.municipality, "initiative": initiative, **extra}
 
 
-def assessment_create(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    initiative = _assessable_initiative(request, municipality, pk)
-    form = AssessmentForm(_posted(request), principles=selectors.principles_for_form(initiative))
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.create_assessment(
-                actor=request.user,
-                initiative=initiative,
-                assessed_on=form.cleaned_data["assessed_on"],
-                summary=form.cleaned_data["summary"],
-                ratings=form.rating_inputs(),
-            )
-        except ValidationError as error:
+def _write(
+    request: HttpRequest,
+    initiative: Initiative,
+    assessment: Assessment | None,
+    write: Callable[[], Assessment],
+    success: str,
+    form: AssessmentForm | None = None,
+) -> HttpResponse | None:
+    """Call a service write; on success its message and the assessment's page. A refusal
+    (ValidationError) goes onto the form when there is one, to be shown again (None), and
+    otherwise into the messages on the assessment's page."""
+    try:
+        assessment = write()
+    except ValidationError as error:
+        if form is not None:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("The assessment is saved as a draft."))
-            return _detail_redirect(initiative, assessment)
+            return None
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return _detail_redirect(initiative, assessment)
+
+
+def _form_page(
+    request: HttpRequest,
+    initiative: Initiative,
+    assessment: Assessment | None,
+    form: AssessmentForm,
+    write: Callable[..., Assessment],
+    success: str,
+) -> HttpResponse:
+    """The assessment form, new or draft: a valid post goes to the service write."""
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            "assessed_on": form.cleaned_data["assessed_on"],
+            "summary": form.cleaned_data["summary"],
+            "ratings": form.rating_inputs(),
+        }
+        saved = _write(
+            request, initiative, assessment, functools.partial(write, **fields), success, form
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "initiatives/assessments/form.html",
-        _context(initiative, form=form, assessment=None),
+        _context(initiative, form=form, assessment=assessment),
+    )
+
+
+@assessor_view
+def assessment_create(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+    form = AssessmentForm(_posted(request), principles=selectors.principles_for_form(initiative))
+    return _form_page(
+        request,
+        initiative,
+        None,
+        form,
+        functools.partial(services.create_assessment, actor=request.user, initiative=initiative),
+        _("The assessment is saved as a draft."),
     )
 
 
@@ -111,13 +163,10 @@ def assessment_detail(
     )
 
 
+@assessor_view
 def assessment_edit(
-    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+    request: HttpRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    initiative = _assessable_initiative(request, municipality, pk)
-    assessment = _assessment_of(request, initiative, assessment_pk)
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, _("This assessment is final and can no longer be changed."))
         return _detail_redirect(initiative, assessment)
@@ -126,52 +175,34 @@ def assessment_edit(
         principles=selectors.principles_for_form(initiative, assessment),
         assessment=assessment,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_assessment(
-                actor=request.user,
-                assessment=assessment,
-                assessed_on=form.cleaned_data["assessed_on"],
-                summary=form.cleaned_data["summary"],
-                ratings=form.rating_inputs(),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The draft assessment is saved."))
-            return _detail_redirect(initiative, assessment)
-    return render(
+    return _form_page(
         request,
-        "initiatives/assessments/form.html",
-        _context(initiative, form=form, assessment=assessment),
+        initiative,
+        assessment,
+        form,
+        functools.partial(services.update_assessment, actor=request.user, assessment=assessment),
+        _("The draft assessment is saved."),
     )
 
 
 @require_POST
+@assessor_view
 def assessment_finalise(
-    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+    request: HttpRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    initiative = _assessable_initiative(request, municipality, pk)
-    assessment = _assessment_of(request, initiative, assessment_pk)
-    try:
-        services.finalise_assessment(actor=request.user, assessment=assessment)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The assessment is final. It can no longer be changed."))
-    return _detail_redirect(initiative, assessment)
+    return _write(
+        request,
+        initiative,
+        assessment,
+        functools.partial(services.finalise_assessment, actor=request.user, assessment=assessment),
+        _("The assessment is final. It can no longer be changed."),
+    )
 
 
+@assessor_view
 def assessment_delete(
-    request: HttpRequest, municipality: str, pk: int, assessment_pk: int
+    request: HttpRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    initiative = _assessable_initiative(request, municipality, pk)
-    assessment = _assessment_of(request, initiative, assessment_pk)
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Final assessments are kept and cannot be deleted."))
         return _detail_redirect(initiative, assessment)
