@@ -16,15 +16,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.audit import events_for
 from roadmap.core.pagination import paginate
-from roadmap.indicators.selectors import initiative_indicators
 from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
-from roadmap.participation.answers.services import source_proposals_of
 
 from . import permissions, selectors, services
-from .assessments.selectors import assessment_panel
 from .forms import (
     BarrierEncounterForm,
     InitiativeFilterForm,
@@ -33,9 +29,6 @@ from .forms import (
     PilotForm,
     partner_formset,
 )
-from .sdg import goals_with_names
-
-AUDIT_EVENTS_SHOWN = 50
 
 
 def _detail_url(initiative, section: str = "") -> str:
@@ -81,28 +74,6 @@ def initiative_list(request, municipality: str):
             "page_obj": page_obj,
             "is_member": municipal_permissions.is_member(request.user, municipality),
             "can_edit": permissions.can_edit_initiatives(request.user, municipality),
-        },
-    )
-
-
-def initiative_detail(request, municipality: str, pk: int):
-    municipality = municipality_by_slug(municipality)
-    initiative = selectors.initiative_detail(municipality, request.user, pk)
-    is_member = municipal_permissions.is_member(request.user, municipality)
-    return render(
-        request,
-        "initiatives/detail.html",
-        {
-            "municipality": municipality,
-            "initiative": initiative,
-            "partner_groups": selectors.partners_by_sector(initiative),
-            "sdg_goals": goals_with_names(initiative.sdg_goals),
-            "is_member": is_member,
-            "can_edit": permissions.can_edit_initiatives(request.user, municipality),
-            "assessment_panel": assessment_panel(initiative, request.user),
-            "source_proposals": source_proposals_of(initiative),
-            "initiative_indicators": initiative_indicators(initiative),
-            "audit_events": events_for(initiative)[:AUDIT_EVENTS_SHOWN] if is_member else None,
         },
     )
 
