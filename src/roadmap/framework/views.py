@@ -1,4 +1,5 @@
-"""Public pages of the roadmap framework, and a municipality's local principles and barriers."""
+"""Public pages of the roadmap framework, and a municipality's local principles and barriers
+(a principle's page lists initiatives, so it lives in roadmap.pages)."""
 
 from functools import partial
 

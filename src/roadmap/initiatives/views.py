@@ -1,4 +1,5 @@
-"""Pages of a municipality's initiative portfolio: list, detail, and the editors' forms."""
+"""Pages of a municipality's initiative portfolio: the list and the editors' forms (the detail
+page shows other apps too, so it lives in roadmap.pages)."""
 
 from __future__ import annotations
 
