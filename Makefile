@@ -53,6 +53,7 @@ lint: install
 	$(PYTHON) -m ruff check src tests benchmarks
 	$(PYTHON) -m ruff format --check src tests benchmarks
 	PYTHONPATH=src .venv/bin/lint-imports --no-cache
+	$(PYTHON) -m mypy
 
 format: install
 	$(PYTHON) -m ruff format src tests benchmarks

@@ -73,3 +73,21 @@ def test_voting_and_adding_a_statement_work_without_javascript(no_js_page, live_
     expect(no_js_page.locator(".messages")).to_contain_text("Your statement is open for votes.")
     assert Vote.objects.get(voter__user=participant).value == Vote.Value.DISAGREE
     assert Statement.objects.filter(author=participant).count() == 1
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_three_vote_buttons_share_one_row_and_show_keyboard_focus(
+    page, live_server, scene, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server, UserFactory())
+    page.goto(live_server.url + url("phase", scene))
+    buttons = page.locator(".vote-card__choices button")
+
+    tops = {round(buttons.nth(i).bounding_box()["y"]) for i in range(3)}
+    assert len(tops) == 1
+    faces = {buttons.nth(i).evaluate("b => getComputedStyle(b).backgroundColor") for i in range(3)}
+    assert len(faces) == 3
+    buttons.first.focus()
+    assert buttons.first.evaluate("b => b.matches(':focus-visible')")
+    assert buttons.first.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"

@@ -8,7 +8,7 @@ from .models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Platform"), {"fields": ("display_name", "language")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_superuser")

@@ -12,6 +12,7 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, refusing further attempts after repeated failures."""
 
     def _identity(self) -> str:
+        assert self.request is not None, "the sign-in view always passes the request"
         username = (self.data.get("username") or "").strip().lower()
         return f"{client_address(self.request)}|{username}"
 
@@ -70,17 +71,16 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # A callable, so the languages are read from the settings when the form is shown.
     language = forms.ChoiceField(
-        label=_("Preferred language"), choices=[("", _("Browser default"))], required=False
+        label=_("Preferred language"),
+        choices=lambda: [("", _("Browser default")), *settings.LANGUAGES],
+        required=False,
     )
 
     class Meta:
         model = User
         fields = ("display_name", "email", "language", "notification_frequency")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Browser default")), *settings.LANGUAGES]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

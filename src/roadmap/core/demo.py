@@ -13,6 +13,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -88,7 +89,7 @@ class InitiativeSpec:
     title: str
     summary: str
     description: str
-    status: str
+    status: Status
     areas: tuple[str, ...]
     purposes: tuple[str, ...]
     sdgs: tuple[int, ...]
@@ -1043,7 +1044,17 @@ SOLBACKA = MunicipalitySpec(
     users=(("solbacka-admin", "Elin Sjöberg (demo administrator)", Role.ADMINISTRATOR, False),),
 )
 
-LOCAL_PRINCIPLE = {
+
+class LocalPrincipleSpec(TypedDict):
+    code: str
+    name_en: str
+    name_nb: str
+    summary_en: str
+    questions: tuple[str, ...]
+    maturity: tuple[str, ...]
+
+
+LOCAL_PRINCIPLE: LocalPrincipleSpec = {
     "code": "coastal-climate-readiness",
     "name_en": "Prepare for the coastal climate",
     "name_nb": "Forbered oss på kystklimaet",
@@ -1312,7 +1323,7 @@ class _DemoBuilder:
         return initiative, registered
 
     def _dates(
-        self, status: str
+        self, status: Status
     ) -> tuple[datetime.date | None, datetime.date | None, datetime.date]:
         """Start and end dates that fit the status, and the day the initiative was registered."""
         today, uniform = self.today, self.rng.uniform
@@ -1348,13 +1359,14 @@ class _DemoBuilder:
 
     def _pilots(self, initiative: Initiative, item: InitiativeSpec) -> None:
         pilots = []
+        initiative_start = initiative.start_date or self.today
         for pilot in item.pilots:
-            start = (initiative.start_date or self.today) + _months(self.rng.uniform(0.5, 3))
+            start = initiative_start + _months(self.rng.uniform(0.5, 3))
             end = start + _months(self.rng.uniform(4, 12))
             if pilot.decision != PilotDecision.PENDING and end >= self.today:
                 # A decided pilot has finished: move its end into the past.
                 end = self.today - _months(self.rng.uniform(0.5, 1.5))
-                start = max(initiative.start_date, min(start, end - _months(4)))
+                start = max(initiative_start, min(start, end - _months(4)))
             pilots.append(
                 Pilot(
                     initiative=initiative,
@@ -1474,7 +1486,7 @@ class _DemoBuilder:
         )
         return assessments[-1].assessed_on
 
-    def _start_level(self, status: str, chosen: bool) -> int:
+    def _start_level(self, status: Status, chosen: bool) -> int:
         level = STARTING_LEVEL[status] + (0.7 if chosen else 0) + self.rng.uniform(-0.7, 0.7)
         return max(0, min(4, round(level)))
 

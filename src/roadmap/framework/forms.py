@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from .loader import (
 )
 from .models import ActionArea, Barrier, BarrierCategory, Principle
 from .services import default_language_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEXT_AREA = {"class": "ds-input", "rows": 3}
 
@@ -65,7 +70,7 @@ class LocalPrincipleForm(forms.Form):
             )
 
     @staticmethod
-    def maturity_help(level: int) -> str:
+    def maturity_help(level: int) -> StrOrPromise:
         if level == 0:
             return _("What it looks like in practice when the principle is not yet considered.")
         if level == MATURITY_LEVELS - 1:

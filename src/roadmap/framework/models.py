@@ -5,8 +5,16 @@ data file (framework/data/roadmap.yaml); rows with a municipality are that munic
 local additions. Text fields are translated with modeltranslation (see translation.py).
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # modeltranslation swaps the translated models' managers at runtime; the stubs' plugin
+    # resolves their related managers (municipality.local_principles, ...) only if the
+    # manager's module is loaded. Once here covers every app.
+    import modeltranslation.manager  # noqa: F401
 
 
 class FrameworkRelease(models.Model):

@@ -1,5 +1,7 @@
 """Reads of the roadmap framework. Views and other apps go through these."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,11 +29,11 @@ def framework_overview() -> FrameworkOverview:
     )
 
 
-def _ordered_action_areas() -> Prefetch:
+def _ordered_action_areas() -> Prefetch[str, QuerySet[ActionArea]]:
     return Prefetch("action_areas", queryset=ActionArea.objects.order_by("order", "code"))
 
 
-def principles_for(municipality=None) -> QuerySet[Principle]:
+def principles_for(municipality: Municipality | None = None) -> QuerySet[Principle]:
     """The shared principles plus the municipality's own (shared first), with action areas."""
     scope = Q(municipality__isnull=True)
     if municipality is not None:

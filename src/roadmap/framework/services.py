@@ -8,6 +8,7 @@ subject is the principle or barrier itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.municipalities.models import Municipality
 
@@ -59,7 +61,7 @@ def _codes_taken(model: type[LocalEntry], municipality: Municipality) -> set[str
     )
 
 
-def _record(actor, action: str, entry: LocalEntry, changes: dict[str, object]) -> None:
+def _record(actor: User, action: str, entry: LocalEntry, changes: dict[str, Any]) -> None:
     """The audit event of a write to a local entry, which is its own subject."""
     audit.record(
         actor=actor,
@@ -71,21 +73,23 @@ def _record(actor, action: str, entry: LocalEntry, changes: dict[str, object]) -
     )
 
 
-def _record_update(actor, entry: LocalEntry, before: dict, after: dict) -> None:
+def _record_update(
+    actor: User, entry: LocalEntry, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     """An edit that changes nothing leaves no audit event."""
     changes = audit.diff(before, after)
     if changes:
         _record(actor, "update", entry, changes)
 
 
-def _delete_local_entry(*, actor, entry: LocalEntry, blocker: str) -> None:
+def _delete_local_entry(*, actor: User, entry: LocalEntry, blocker: str) -> None:
     if blocker:
         raise FrameworkEntryInUse(blocker)
     _record(actor, "delete", entry, {"name": getattr(entry, default_language_field("name"))})
     entry.delete()
 
 
-def _principle_state(principle: Principle) -> dict:
+def _principle_state(principle: Principle) -> dict[str, Any]:
     return {
         "name": getattr(principle, default_language_field("name")),
         "summary": getattr(principle, default_language_field("summary")),
@@ -130,7 +134,7 @@ def _write_principle(
 @transaction.atomic
 def create_local_principle(
     *,
-    actor,
+    actor: User,
     municipality: Municipality,
     name: str,
     summary: str,
@@ -158,7 +162,7 @@ def create_local_principle(
 @transaction.atomic
 def update_local_principle(
     *,
-    actor,
+    actor: User,
     principle: Principle,
     name: str,
     summary: str,
@@ -195,12 +199,12 @@ def principle_deletion_blocker(principle: Principle) -> str:
 
 
 @transaction.atomic
-def delete_local_principle(*, actor, principle: Principle) -> None:
+def delete_local_principle(*, actor: User, principle: Principle) -> None:
     """Delete a local principle; refused while assessments rate initiatives against it."""
     _delete_local_entry(actor=actor, entry=principle, blocker=principle_deletion_blocker(principle))
 
 
-def _barrier_state(barrier: Barrier) -> dict:
+def _barrier_state(barrier: Barrier) -> dict[str, Any]:
     return {
         "category": str(barrier.category),
         "name": getattr(barrier, default_language_field("name")),
@@ -220,7 +224,7 @@ def _write_barrier(
 @transaction.atomic
 def create_local_barrier(
     *,
-    actor,
+    actor: User,
     municipality: Municipality,
     category: BarrierCategory,
     name: str,
@@ -236,7 +240,7 @@ def create_local_barrier(
 
 @transaction.atomic
 def update_local_barrier(
-    *, actor, barrier: Barrier, category: BarrierCategory, name: str, description: str
+    *, actor: User, barrier: Barrier, category: BarrierCategory, name: str, description: str
 ) -> Barrier:
     before = _barrier_state(barrier)
     _write_barrier(barrier, category=category, name=name, description=description)
@@ -259,6 +263,6 @@ def barrier_deletion_blocker(barrier: Barrier) -> str:
 
 
 @transaction.atomic
-def delete_local_barrier(*, actor, barrier: Barrier) -> None:
+def delete_local_barrier(*, actor: User, barrier: Barrier) -> None:
     """Delete a local barrier; refused while initiatives record having met it."""
     _delete_local_entry(actor=actor, entry=barrier, blocker=barrier_deletion_blocker(barrier))

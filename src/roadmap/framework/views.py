@@ -216,6 +216,7 @@ def _list_url(municipality: Municipality) -> str:
 
 
 def principle_url(principle: Principle) -> str:
+    assert principle.municipality is not None, "only local principles have this page"
     return reverse(
         "local_framework:principle",
         kwargs={"municipality": principle.municipality.slug, "code": principle.code},

@@ -39,7 +39,7 @@ def time_series_spec(
         },
     ]
     if target is not None:
-        rule = {
+        rule: dict[str, Any] = {
             "data": {
                 "values": [
                     {

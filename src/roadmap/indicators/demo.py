@@ -155,6 +155,7 @@ def _target(indicator: Indicator, municipality: Municipality, values: list[tuple
     typical_start, typical_end = LEVELS[indicator.code]
     step = abs(typical_end - typical_start) * 0.5 or abs(latest) * 0.05
     if indicator.direction == Direction.TARGET:
+        assert indicator.ideal_value is not None, "a constraint requires it for target indicators"
         aim = indicator.ideal_value
     else:
         aim = latest - step if indicator.direction == Direction.LOWER else latest + step

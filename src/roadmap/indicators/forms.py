@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.forms import style_widgets
+from roadmap.core.forms import form_field, style_widgets
 from roadmap.framework.models import ActionArea, Purpose
 from roadmap.municipalities.models import Municipality
 
@@ -53,7 +53,8 @@ class TargetForm(forms.ModelForm):
             self.fields[name].widget.attrs.update({"min": 1900, "max": 2100})
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         value, year = cleaned.get("baseline_value"), cleaned.get("baseline_year")
         if (value is None) != (year is None):
             self.add_error(
@@ -103,7 +104,8 @@ class OwnIndicatorForm(forms.ModelForm):
         return code
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("direction") == Direction.TARGET and cleaned.get("ideal_value") is None:
             self.add_error("ideal_value", _("Give the ideal value the indicator aims at."))
         low, high = cleaned.get("min_value"), cleaned.get("max_value")
@@ -214,7 +216,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators
+        form_field(self, "indicator", forms.ModelChoiceField).queryset = indicators
         style_widgets(self)
 
 
@@ -253,7 +255,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["m"].queryset = municipalities
+        form_field(self, "m", forms.ModelChoiceField).queryset = municipalities
         style_widgets(self)
 
     def clean_m(self):

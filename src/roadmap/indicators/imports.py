@@ -330,6 +330,8 @@ class _Checker:
         self.indicators = indicators
         self.first_year = first_year
         self.at = {name: columns.get(name) for name in COLUMNS}
+        # _columns refused a header without the required columns: all three are here.
+        self.indicator_at, self.period_at, self.value_at = (columns[name] for name in REQUIRED)
         self.width = max(columns.values()) + 1
         self.infos = {info.id: info for info in indicators.values()}
         # (indicator id, series, (granularity, period)) → the row it first appeared in
@@ -467,6 +469,7 @@ class _Checker:
 
     def check_rows(self, numbered_rows: Iterable[tuple[int, list[str]]]) -> None:
         result, at, width = self.result, self.at, self.width
+        indicator_at, period_at, value_at = self.indicator_at, self.period_at, self.value_at
         problem, columns = result.problem, result.columns
         for line, row in numbered_rows:
             if not "".join(row).strip():
@@ -475,17 +478,17 @@ class _Checker:
             if len(row) < width:
                 row = [*row, *[""] * (width - len(row))]
             ok = True
-            code = row[at["indicator"]].strip()
+            code = row[indicator_at].strip()
             info = self.indicators.get(code)
             if info is None:
                 problem(line, "indicator", _("unknown indicator code “%(code)s”") % {"code": code})
                 ok = False
-            period_text = row[at["period"]]
+            period_text = row[period_at]
             parsed_period = self.cached(self.periods, self.period, period_text)
             if parsed_period is None:
                 problem(line, "period", period_problem(period_text))
                 ok = False
-            value_text = row[at["value"]]
+            value_text = row[value_at]
             try:
                 value = parse_number(value_text)
             except ValueError:
@@ -521,7 +524,7 @@ class _Checker:
                     line, "verified", _("“%(text)s” is not yes or no") % {"text": verified_text}
                 )
                 ok = False
-            if not ok:
+            if not ok or info is None:
                 continue
             series = self.series_name(row[at["series"]]) if at["series"] is not None else ""
             key = (info.id, series, parsed_period)

@@ -136,6 +136,7 @@ def load_indicators(data: dict[str, Any] | None = None) -> CatalogueRelease:
     defaults_by_category = {entry["code"]: entry for entry in data["categories"]}
     for order, entry in enumerate(data["indicators"]):
         match = CODE.match(entry["code"])
+        assert match is not None, "validate() checked every code"
         low, high = _bounds(entry)
         indicator, _ = Indicator.objects.update_or_create(
             code=entry["code"],

@@ -10,14 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Choices, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.formats import get_format
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.framework.models import ActionArea, Purpose
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
@@ -39,6 +42,9 @@ from .models import (
     Target,
 )
 from .sparklines import sparkline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 POINT_FIELDS = (
     "indicator_id",
@@ -62,16 +68,17 @@ def format_number(value: float) -> str:
 
 @lru_cache(maxsize=16)
 def _decimal_mark(language: str | None) -> str:
-    return get_format("DECIMAL_SEPARATOR", language)
+    mark: str = get_format("DECIMAL_SEPARATOR", language)
+    return mark
 
 
 @lru_cache(maxsize=16)
-def _choice_labels(choices: type, language: str | None) -> dict[str, str]:
+def _choice_labels(choices: type[Choices], language: str | None) -> dict[str, str]:
     """value → label of a choices class in one language: translated once, not once per row."""
     return {value: str(label) for value, label in choices.choices}
 
 
-def choice_label(choices: type, value: str) -> str:
+def choice_label(choices: type[Choices], value: str) -> str:
     return _choice_labels(choices, get_language()).get(value, value)
 
 
@@ -188,7 +195,7 @@ class IndicatorRow:
         return scoring.score(self.latest.value, self.indicator, self.target)
 
     @cached_property
-    def sparkline(self):
+    def sparkline(self) -> SafeString:
         return sparkline(
             [point.value for point in self.points[-11:]],
             self.target.target_value if self.target else None,
@@ -231,12 +238,14 @@ class IndicatorRow:
         }
 
 
-def _series_points(municipality: Municipality, indicator_ids=None) -> dict[tuple, list[Point]]:
+def _series_points(
+    municipality: Municipality, indicator_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], list[Point]]:
     """(indicator id, series) → points in time order, for one municipality (one query)."""
     observations = Observation.objects.filter(municipality=municipality)
     if indicator_ids is not None:
         observations = observations.filter(indicator_id__in=indicator_ids)
-    series: dict[tuple, list[Point]] = defaultdict(list)
+    series: dict[tuple[int, str], list[Point]] = defaultdict(list)
     for (
         indicator_id,
         name,
@@ -271,7 +280,7 @@ def target_for(municipality: Municipality, indicator: Indicator) -> Target | Non
 
 def _rows(
     indicators: Iterable[Indicator],
-    series: dict[tuple, list[Point]],
+    series: dict[tuple[int, str], list[Point]],
     targets: dict[int, Target],
 ) -> list[IndicatorRow]:
     names_by_indicator: dict[int, list[str]] = defaultdict(list)
@@ -317,7 +326,7 @@ class Group:
     """Rows under one heading (a dimension, a category, a purpose) with their roll-up."""
 
     key: str
-    label: str
+    label: StrOrPromise
     rows: list[IndicatorRow] = field(default_factory=list)
     children: list[Group] = field(default_factory=list)
 
@@ -419,7 +428,9 @@ def latest_by_municipality(indicator: Indicator) -> list[tuple[str, float, int]]
     return sorted(latest.values())
 
 
-def claims_visible_to(user, municipality: Municipality, indicator: Indicator):
+def claims_visible_to(
+    user: User | AnonymousUser, municipality: Municipality, indicator: Indicator
+) -> list[InitiativeIndicator]:
     claims = InitiativeIndicator.objects.filter(
         indicator=indicator, initiative__municipality=municipality
     ).select_related("initiative")
@@ -428,7 +439,9 @@ def claims_visible_to(user, municipality: Municipality, indicator: Indicator):
     return list(claims.order_by("initiative__title"))
 
 
-def indicator_page(municipality: Municipality, indicator: Indicator, user) -> IndicatorPage:
+def indicator_page(
+    municipality: Municipality, indicator: Indicator, user: User | AnonymousUser
+) -> IndicatorPage:
     target = target_for(municipality, indicator)
     series = _series_points(municipality, [indicator.pk])
     rows = _rows([indicator], series, {indicator.pk: target} if target else {})
@@ -467,14 +480,14 @@ class Comparison:
     # indicator → one cell per municipality
     table: list[tuple[Indicator, list[CompareCell]]]
     # dimension label → one roll-up per municipality
-    dimensions: list[tuple[str, list[scoring.RollUp]]]
+    dimensions: list[tuple[StrOrPromise, list[scoring.RollUp]]]
 
 
 def compare(municipalities: Sequence[Municipality]) -> Comparison:
     """Latest whole-indicator values and scores of 2–6 municipalities, core KPIs (3 queries)."""
     indicators = list(indicators_for(None).filter(level="core"))
     ids = [municipality.pk for municipality in municipalities]
-    newest: dict[tuple[int, int], tuple] = {}
+    newest: dict[tuple[int, int], list[Any]] = {}
     for municipality_id, indicator_id, *point in (
         Observation.objects.filter(municipality_id__in=ids, indicator__in=indicators, series="")
         .order_by("period")
@@ -510,7 +523,7 @@ def compare(municipalities: Sequence[Municipality]) -> Comparison:
                 )
             )
         table.append((indicator, cells))
-    dimensions = [
+    dimensions: list[tuple[StrOrPromise, list[scoring.RollUp]]] = [
         (
             label,
             [

@@ -7,7 +7,9 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.core.models import AuditEvent
 from roadmap.framework.models import ActionArea, Purpose
@@ -47,7 +49,9 @@ COMPARED = slice(4, 9)  # value, source, quality, note, verified
 OBSERVATION_FIELDS = imports.ROW_FIELDS[1:]
 
 
-def preview_import(*, actor, municipality: Municipality, filename: str, data: bytes) -> ImportBatch:
+def preview_import(
+    *, actor: User, municipality: Municipality, filename: str, data: bytes
+) -> ImportBatch:
     """Parse and validate an upload and keep the result for the preview page.
 
     A refused file is kept too (with its one problem), so the person sees the report; no
@@ -74,13 +78,18 @@ class ImportNotReady(ValueError):
     pass
 
 
+def _column(name: str) -> str:
+    field = Observation._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None, "a concrete field"
+    return field.column
+
+
 def _insert(rows: Sequence[Sequence[Any]], batch_id: int | None) -> None:
     """Plain inserts of many rows: COPY on PostgreSQL, executemany in the transaction on
     SQLite (the fastest way each database takes a million rows)."""
     table = Observation._meta.db_table
     columns = ", ".join(
-        ["municipality_id", "batch_id"]
-        + [Observation._meta.get_field(name).column for name in imports.ROW_FIELDS]
+        ["municipality_id", "batch_id"] + [_column(name) for name in imports.ROW_FIELDS]
     )
     # Table and column names come from the model, never from input.
     with connection.cursor() as cursor:
@@ -132,7 +141,9 @@ def write_rows(
             "verified",
         )
     }
-    inserts, updates, changes = [], [], []
+    inserts: list[Sequence[Any]] = []
+    updates: list[Sequence[Any]] = []
+    changes: list[list[Any]] = []
     unchanged = 0
     municipality_id = municipality.pk
     for row in rows:
@@ -160,7 +171,7 @@ def write_rows(
 
 
 @transaction.atomic
-def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
+def commit_import(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Write a previewed, valid batch: every row or none."""
     with imports.cyclic_gc_paused():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -193,7 +204,7 @@ def commit_import(*, actor, batch: ImportBatch) -> ImportBatch:
 
 @transaction.atomic
 def record_observation(
-    *, actor, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
+    *, actor: User, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
 ) -> tuple[Observation, str]:
     """Enter one observation by hand. One with the same series and period is corrected in
     place, as a re-import would. Returns it and "created", "updated" or "unchanged"."""
@@ -219,7 +230,7 @@ def record_observation(
 
 
 @transaction.atomic
-def delete_observation(*, actor, observation: Observation) -> None:
+def delete_observation(*, actor: User, observation: Observation) -> None:
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -233,7 +244,7 @@ def delete_observation(*, actor, observation: Observation) -> None:
 
 @transaction.atomic
 def set_target(
-    *, actor, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
+    *, actor: User, municipality: Municipality, indicator: Indicator, data: Mapping[str, Any]
 ) -> Target:
     target = Target.objects.filter(municipality=municipality, indicator=indicator).first()
     before = audit.snapshot(target, TARGET_FIELDS) if target else {}
@@ -253,7 +264,7 @@ def set_target(
 
 @transaction.atomic
 def create_own_indicator(
-    *, actor, municipality: Municipality, data: Mapping[str, Any]
+    *, actor: User, municipality: Municipality, data: Mapping[str, Any]
 ) -> Indicator:
     indicator = Indicator.objects.create(
         municipality=municipality,
@@ -275,7 +286,9 @@ OWN_INDICATOR_AUDITED = (*OWN_INDICATOR_FIELDS, "purposes", "action_areas")
 
 
 @transaction.atomic
-def update_own_indicator(*, actor, indicator: Indicator, data: Mapping[str, Any]) -> Indicator:
+def update_own_indicator(
+    *, actor: User, indicator: Indicator, data: Mapping[str, Any]
+) -> Indicator:
     """Change what a municipality says about its own indicator. The slug follows the code,
     as when it was created: addresses and import files then name it by its current code."""
     # Read again: a bound ModelForm has already written the new values onto its instance.
@@ -300,7 +313,7 @@ def update_own_indicator(*, actor, indicator: Indicator, data: Mapping[str, Any]
 
 
 @transaction.atomic
-def delete_own_indicator(*, actor, indicator: Indicator) -> None:
+def delete_own_indicator(*, actor: User, indicator: Indicator) -> None:
     """Delete an own indicator with its observations, targets, mappings and initiative links."""
     if indicator.municipality_id is None:
         raise ValueError("catalogue indicators are not deleted here")
@@ -318,7 +331,7 @@ def delete_own_indicator(*, actor, indicator: Indicator) -> None:
 @transaction.atomic
 def adjust_mapping(
     *,
-    actor,
+    actor: User,
     municipality: Municipality,
     indicator: Indicator,
     purposes: Sequence[Purpose],
@@ -343,7 +356,7 @@ def adjust_mapping(
 
 @transaction.atomic
 def claim_indicator(
-    *, actor, initiative: Initiative, indicator: Indicator, effect: str, note: str = ""
+    *, actor: User, initiative: Initiative, indicator: Indicator, effect: str, note: str = ""
 ) -> InitiativeIndicator:
     claim, created = InitiativeIndicator.objects.update_or_create(
         initiative=initiative, indicator=indicator, defaults={"effect": effect, "note": note}
@@ -360,7 +373,7 @@ def claim_indicator(
 
 
 @transaction.atomic
-def withdraw_claim(*, actor, claim: InitiativeIndicator) -> None:
+def withdraw_claim(*, actor: User, claim: InitiativeIndicator) -> None:
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.forms import style_widgets
+from roadmap.core.forms import form_field, style_widgets
 from roadmap.framework.models import ActionArea, Barrier, Principle, Purpose
 
 from .models import (
@@ -22,11 +23,22 @@ from .models import (
 )
 from .sdg import goal_choices
 from .selectors import barriers_in_scope, principles_in_scope
+from .services import PartnerRow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MunicipalFormMixin:
+# The mixins below are mixed into Django forms: type them as forms, change nothing at runtime.
+if TYPE_CHECKING:
+    FormMixinBase = forms.BaseForm
+else:
+    FormMixinBase = object
+
+
+class MunicipalFormMixin(FormMixinBase):
     """A form in one municipality's portfolio: it offers that municipality's catalogue."""
 
     def __init__(self, *args, municipality, **kwargs):
@@ -35,11 +47,12 @@ class MunicipalFormMixin:
         style_widgets(self)
 
 
-class DateRangeMixin:
+class DateRangeMixin(FormMixinBase):
     """An end date, when given, may not come before the start date."""
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         start, end = cleaned_data.get("start_date"), cleaned_data.get("end_date")
         if start and end and end < start:
             self.add_error(
@@ -98,16 +111,17 @@ class InitiativeFilterForm(MunicipalFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        principle = self.fields["principle"]
+        principle = form_field(self, "principle", forms.ModelChoiceField)
         principle.queryset = principles_in_scope(self.municipality)
-        principle.label_from_instance = local_aware_label
+        # Relabels this one field's options; the stubs expect a field subclass for that.
+        principle.label_from_instance = local_aware_label  # type: ignore[method-assign,assignment]
 
     def filters(self) -> dict:
         """The valid, non-empty filter values (invalid ones are left out and shown as errors)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
 
-    def active_filters(self) -> list[tuple[str, str]]:
+    def active_filters(self) -> list[tuple[StrOrPromise | None, str]]:
         """(label, value) pairs describing the filters in use, for the result line."""
         described = []
         for name, value in self.filters().items():
@@ -115,7 +129,8 @@ class InitiativeFilterForm(MunicipalFormMixin, forms.Form):
             if isinstance(field, forms.ModelChoiceField):
                 shown = field.label_from_instance(value)
             elif isinstance(field, forms.ChoiceField):
-                shown = dict(field.choices)[value]
+                # The stubs' type of choices is what may be set; read back, it is a list of pairs.
+                shown = dict(field.choices)[value]  # type: ignore[arg-type]
             else:
                 shown = value
             described.append((field.label, shown))
@@ -181,11 +196,16 @@ class InitiativeForm(MunicipalFormMixin, DateRangeMixin, forms.ModelForm):
         self.fields["budget"].help_text = _("In %(currency)s.") % {
             "currency": self.municipality.currency
         }
-        self.fields["action_areas"].queryset = ActionArea.objects.order_by("order", "code")
-        self.fields["purposes"].queryset = Purpose.objects.order_by("order", "code")
-        principles = self.fields["principles"]
+        form_field(
+            self, "action_areas", forms.ModelChoiceField
+        ).queryset = ActionArea.objects.order_by("order", "code")
+        form_field(self, "purposes", forms.ModelChoiceField).queryset = Purpose.objects.order_by(
+            "order", "code"
+        )
+        principles = form_field(self, "principles", forms.ModelChoiceField)
         principles.queryset = principles_in_scope(self.municipality)
-        principles.label_from_instance = local_aware_label
+        # Relabels this one field's options; the stubs expect a field subclass for that.
+        principles.label_from_instance = local_aware_label  # type: ignore[method-assign,assignment]
 
     def clean_budget(self):
         budget = self.cleaned_data["budget"]
@@ -237,7 +257,9 @@ class BasePartnerFormSet(forms.BaseFormSet):
     def kept_forms(self) -> list[forms.Form]:
         """Filled-in rows that are not marked for removal."""
         return [
-            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+            form
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)  # type: ignore[attr-defined]  # private, not in django-stubs
         ]
 
     def clean(self):
@@ -259,9 +281,13 @@ class BasePartnerFormSet(forms.BaseFormSet):
                 )
             seen.add(key)
 
-    def partner_rows(self) -> list[dict]:
+    def partner_rows(self) -> list[PartnerRow]:
         return [
-            {name: form.cleaned_data[name] for name in PartnerForm.Meta.fields}
+            PartnerRow(
+                organisation=form.cleaned_data["organisation"],
+                sector=form.cleaned_data["sector"],
+                role=form.cleaned_data["role"],
+            )
             for form in self.kept_forms()
         ]
 
@@ -280,7 +306,8 @@ def partner_formset(data=None, *, initiative: Initiative | None = None) -> BaseP
         if initiative is not None
         else []
     )
-    return PartnerFormSet(data, initial=initial, prefix="partners")
+    # formset_factory's stub returns BaseFormSet, not the formset class it was given.
+    return PartnerFormSet(data, initial=initial, prefix="partners")  # type: ignore[return-value]
 
 
 # --- pilots, barriers met and lessons -------------------------------------------------------
@@ -341,10 +368,13 @@ class BarrierEncounterForm(MunicipalFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["barrier"].queryset = barriers_in_scope(self.municipality)
+        form_field(self, "barrier", forms.ModelChoiceField).queryset = barriers_in_scope(
+            self.municipality
+        )
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if "barrier" not in self.errors and not (
             cleaned_data.get("barrier") or cleaned_data.get("description", "").strip()
         ):

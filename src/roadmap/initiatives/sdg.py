@@ -1,8 +1,15 @@
 """The 17 UN Sustainable Development Goals, by number, with their short names."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
-SDG_GOALS: list[tuple[int, str]] = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+SDG_GOALS: list[tuple[int, StrOrPromise]] = [
     (1, _("No poverty")),
     (2, _("Zero hunger")),
     (3, _("Good health and well-being")),
@@ -30,5 +37,5 @@ def goal_choices() -> list[tuple[int, str]]:
     return [(number, f"{number}. {name}") for number, name in SDG_GOALS]
 
 
-def goals_with_names(numbers: list[int]) -> list[tuple[int, str]]:
+def goals_with_names(numbers: list[int]) -> list[tuple[int, StrOrPromise]]:
     return [(number, SDG_NAMES[number]) for number in sorted(numbers) if number in SDG_NAMES]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from roadmap.accounts.models import User
 from roadmap.framework.models import ActionArea, Barrier, Principle
 from roadmap.municipalities import permissions
 from roadmap.municipalities.models import Municipality
@@ -19,8 +21,13 @@ from .models import (
     Visibility,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def visible_initiatives(municipality, user) -> QuerySet[Initiative]:
+
+def visible_initiatives(
+    municipality: Municipality, user: User | AnonymousUser
+) -> QuerySet[Initiative]:
     """Initiatives of a municipality that this user may read: all for members, public otherwise.
     Read through the municipality's manager, so each initiative knows its municipality."""
     queryset = municipality.initiatives.all()
@@ -29,18 +36,20 @@ def visible_initiatives(municipality, user) -> QuerySet[Initiative]:
     return queryset
 
 
-def recent_initiatives_for(municipality, user, limit: int = 8) -> list[Initiative]:
+def recent_initiatives_for(
+    municipality: Municipality, user: User | AnonymousUser, limit: int = 8
+) -> list[Initiative]:
     return list(visible_initiatives(municipality, user).order_by("-updated_at", "-id")[:limit])
 
 
-def principles_in_scope(municipality) -> QuerySet[Principle]:
+def principles_in_scope(municipality: Municipality) -> QuerySet[Principle]:
     """The shared principles and this municipality's local ones, shared first."""
     return Principle.objects.filter(
         Q(municipality__isnull=True) | Q(municipality=municipality)
     ).order_by("municipality_id", "order", "code")
 
 
-def barriers_in_scope(municipality) -> QuerySet[Barrier]:
+def barriers_in_scope(municipality: Municipality) -> QuerySet[Barrier]:
     """The shared barrier catalogue and this municipality's own barriers, by category."""
     return (
         Barrier.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
@@ -90,14 +99,18 @@ def filter_initiatives(
     return queryset
 
 
-def initiative_list(municipality, user, filters: dict[str, Any]) -> QuerySet[Initiative]:
+def initiative_list(
+    municipality: Municipality, user: User | AnonymousUser, filters: dict[str, Any]
+) -> QuerySet[Initiative]:
     """One page's worth of rows costs two queries: the rows and their action areas."""
     return filter_initiatives(visible_initiatives(municipality, user), filters).prefetch_related(
         Prefetch("action_areas", queryset=ActionArea.objects.order_by("order", "code"))
     )
 
 
-def initiative_detail(municipality, user, pk: int) -> Initiative:
+def initiative_detail(
+    municipality: Municipality, user: User | AnonymousUser, pk: int
+) -> Initiative:
     """An initiative with everything its page shows; 404 if this user may not read it."""
     queryset = visible_initiatives(municipality, user).prefetch_related(
         "action_areas",
@@ -117,7 +130,7 @@ def initiative_detail(municipality, user, pk: int) -> Initiative:
 @dataclass
 class SectorGroup:
     sector: str
-    label: str
+    label: StrOrPromise
     partners: list[Partner]
 
 
@@ -132,7 +145,7 @@ def partners_by_sector(initiative: Initiative) -> list[SectorGroup]:
 
 
 def initiatives_addressing(
-    principle: Principle, user, municipality: Municipality | None = None
+    principle: Principle, user: User | AnonymousUser, municipality: Municipality | None = None
 ) -> QuerySet[Initiative]:
     """Initiatives that address a principle, most recently updated first.
 

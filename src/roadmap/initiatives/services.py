@@ -10,13 +10,14 @@ what the stored values were.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.framework.models import Barrier, Principle
 from roadmap.municipalities.models import Municipality
@@ -41,7 +42,7 @@ INITIATIVE_RELATIONS = ("action_areas", "purposes", "principles")
 PILOT_FIELDS = ("title", "hypothesis", "start_date", "end_date", "result", "decision")
 BARRIER_ENCOUNTER_FIELDS = ("barrier", "description", "mitigation", "status")
 LESSON_FIELDS = ("text",)
-EMPTY_VALUES = (None, "", [])
+EMPTY_VALUES: tuple[object, ...] = (None, "", [])
 
 
 class PartnerRow(TypedDict):
@@ -109,7 +110,7 @@ def _write_initiative(
 @transaction.atomic
 def create_initiative(
     *,
-    actor,
+    actor: User,
     municipality: Municipality,
     data: Mapping[str, Any],
     partners: Sequence[PartnerRow] = (),
@@ -129,7 +130,7 @@ def create_initiative(
 @transaction.atomic
 def update_initiative(
     *,
-    actor,
+    actor: User,
     initiative: Initiative,
     data: Mapping[str, Any],
     partners: Sequence[PartnerRow],
@@ -151,7 +152,7 @@ def update_initiative(
 
 
 @transaction.atomic
-def delete_initiative(*, actor, initiative: Initiative) -> None:
+def delete_initiative(*, actor: User, initiative: Initiative) -> None:
     """Delete an initiative with its partners, pilots, barriers met, lessons and assessments."""
     audit.record(actor=actor, action="delete", obj=initiative, municipality=initiative.municipality)
     initiative.delete()
@@ -165,7 +166,11 @@ def _touch(initiative: Initiative) -> None:
     Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
 
 
-def _add_part(*, actor, part: models.Model, data: Mapping[str, Any], fields: Sequence[str]):
+# The parts of an initiative, each with its own initiative.
+PartT = TypeVar("PartT", Pilot, BarrierEncounter, Lesson)
+
+
+def _add_part(*, actor: User, part: PartT, data: Mapping[str, Any], fields: Sequence[str]) -> PartT:
     initiative = part.initiative
     for name in fields:
         setattr(part, name, data[name])
@@ -182,7 +187,9 @@ def _add_part(*, actor, part: models.Model, data: Mapping[str, Any], fields: Seq
     return part
 
 
-def _update_part(*, actor, part: models.Model, data: Mapping[str, Any], fields: Sequence[str]):
+def _update_part(
+    *, actor: User, part: PartT, data: Mapping[str, Any], fields: Sequence[str]
+) -> PartT:
     part = type(part).objects.select_related("initiative__municipality").get(pk=part.pk)
     before = audit.snapshot(part, fields)
     for name in fields:
@@ -202,7 +209,7 @@ def _update_part(*, actor, part: models.Model, data: Mapping[str, Any], fields: 
     return part
 
 
-def _delete_part(*, actor, part: models.Model) -> None:
+def _delete_part(*, actor: User, part: PartT) -> None:
     part = type(part).objects.select_related("initiative__municipality").get(pk=part.pk)
     audit.record(
         actor=actor,
@@ -216,23 +223,23 @@ def _delete_part(*, actor, part: models.Model) -> None:
 
 
 @transaction.atomic
-def add_pilot(*, actor, initiative: Initiative, data: Mapping[str, Any]) -> Pilot:
+def add_pilot(*, actor: User, initiative: Initiative, data: Mapping[str, Any]) -> Pilot:
     return _add_part(actor=actor, part=Pilot(initiative=initiative), data=data, fields=PILOT_FIELDS)
 
 
 @transaction.atomic
-def update_pilot(*, actor, pilot: Pilot, data: Mapping[str, Any]) -> Pilot:
+def update_pilot(*, actor: User, pilot: Pilot, data: Mapping[str, Any]) -> Pilot:
     return _update_part(actor=actor, part=pilot, data=data, fields=PILOT_FIELDS)
 
 
 @transaction.atomic
-def delete_pilot(*, actor, pilot: Pilot) -> None:
+def delete_pilot(*, actor: User, pilot: Pilot) -> None:
     _delete_part(actor=actor, part=pilot)
 
 
 @transaction.atomic
 def add_barrier_encounter(
-    *, actor, initiative: Initiative, data: Mapping[str, Any]
+    *, actor: User, initiative: Initiative, data: Mapping[str, Any]
 ) -> BarrierEncounter:
     _ensure_in_scope(initiative, [data["barrier"]] if data.get("barrier") else [])
     return _add_part(
@@ -245,19 +252,19 @@ def add_barrier_encounter(
 
 @transaction.atomic
 def update_barrier_encounter(
-    *, actor, encounter: BarrierEncounter, data: Mapping[str, Any]
+    *, actor: User, encounter: BarrierEncounter, data: Mapping[str, Any]
 ) -> BarrierEncounter:
     _ensure_in_scope(encounter.initiative, [data["barrier"]] if data.get("barrier") else [])
     return _update_part(actor=actor, part=encounter, data=data, fields=BARRIER_ENCOUNTER_FIELDS)
 
 
 @transaction.atomic
-def delete_barrier_encounter(*, actor, encounter: BarrierEncounter) -> None:
+def delete_barrier_encounter(*, actor: User, encounter: BarrierEncounter) -> None:
     _delete_part(actor=actor, part=encounter)
 
 
 @transaction.atomic
-def add_lesson(*, actor, initiative: Initiative, data: Mapping[str, Any]) -> Lesson:
+def add_lesson(*, actor: User, initiative: Initiative, data: Mapping[str, Any]) -> Lesson:
     return _add_part(
         actor=actor,
         part=Lesson(initiative=initiative, author=actor),
@@ -267,10 +274,10 @@ def add_lesson(*, actor, initiative: Initiative, data: Mapping[str, Any]) -> Les
 
 
 @transaction.atomic
-def update_lesson(*, actor, lesson: Lesson, data: Mapping[str, Any]) -> Lesson:
+def update_lesson(*, actor: User, lesson: Lesson, data: Mapping[str, Any]) -> Lesson:
     return _update_part(actor=actor, part=lesson, data=data, fields=LESSON_FIELDS)
 
 
 @transaction.atomic
-def delete_lesson(*, actor, lesson: Lesson) -> None:
+def delete_lesson(*, actor: User, lesson: Lesson) -> None:
     _delete_part(actor=actor, part=lesson)

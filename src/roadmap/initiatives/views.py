@@ -6,15 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.formsets import all_valid
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.core.pagination import paginate
@@ -27,9 +26,13 @@ from .forms import (
     InitiativeFilterForm,
     InitiativeForm,
     LessonForm,
+    MunicipalFormMixin,
     PilotForm,
     partner_formset,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _detail_url(initiative, section: str = "") -> str:
@@ -99,7 +102,8 @@ def _initiative_form_page(request, municipality, form, partners, initiative=None
 def initiative_create(request, municipality):
     form = InitiativeForm(_posted(request), municipality=municipality)
     partners = partner_formset(_posted(request))
-    if request.method == "POST" and all_valid([form, partners]):
+    # all_valid validates forms too; its stub asks for formsets only.
+    if request.method == "POST" and all_valid([form, partners]):  # type: ignore[arg-type]
         initiative = services.create_initiative(
             actor=request.user,
             municipality=municipality,
@@ -116,7 +120,8 @@ def initiative_edit(request, municipality, pk: int):
     initiative = get_object_or_404(municipality.initiatives.prefetch_related("partners"), pk=pk)
     form = InitiativeForm(_posted(request), instance=initiative, municipality=municipality)
     partners = partner_formset(_posted(request), initiative=initiative)
-    if request.method == "POST" and all_valid([form, partners]):
+    # all_valid validates forms too; its stub asks for formsets only.
+    if request.method == "POST" and all_valid([form, partners]):  # type: ignore[arg-type]
         initiative = services.update_initiative(
             actor=request.user,
             initiative=initiative,
@@ -161,16 +166,16 @@ class PartKind:
 
     related_name: str  # the initiative's related manager, e.g. "pilots"
     section: str  # id of its section on the initiative page
-    form_class: type[forms.ModelForm]
+    form_class: type[MunicipalFormMixin]
     argument: str  # the keyword its update and delete services take, e.g. "pilot"
     add: Callable
     update: Callable
     delete: Callable
-    add_title: Promise
-    edit_title: Promise
-    delete_title: Promise
-    saved_message: Promise
-    deleted_message: Promise
+    add_title: StrOrPromise
+    edit_title: StrOrPromise
+    delete_title: StrOrPromise
+    saved_message: StrOrPromise
+    deleted_message: StrOrPromise
 
 
 PILOTS = PartKind(

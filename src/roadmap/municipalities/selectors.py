@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Municipality
+
+if TYPE_CHECKING:
+    from roadmap.accounts.models import User
 
 
 def municipality_by_slug(slug: str) -> Municipality:
@@ -14,7 +21,7 @@ def municipalities_with_public_counts() -> QuerySet[Municipality]:
     ).order_by("name")
 
 
-def memberships_of(user) -> QuerySet[Membership]:
+def memberships_of(user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)
         .select_related("municipality")

@@ -1,12 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from roadmap.core import audit
 
 from .models import Membership, Municipality
 
+if TYPE_CHECKING:
+    from roadmap.accounts.models import User
+
 
 @transaction.atomic
-def grant_role(*, actor, municipality: Municipality, user, role: str) -> Membership:
+def grant_role(*, actor: User, municipality: Municipality, user: User, role: str) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, municipality=municipality, role=role
     )
@@ -23,7 +30,7 @@ def grant_role(*, actor, municipality: Municipality, user, role: str) -> Members
 
 
 @transaction.atomic
-def revoke_role(*, actor, membership: Membership) -> None:
+def revoke_role(*, actor: User, membership: Membership) -> None:
     audit.record(
         actor=actor,
         action="delete",

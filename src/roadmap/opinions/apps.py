@@ -6,3 +6,13 @@ class OpinionsConfig(AppConfig):
     name = "roadmap.opinions"
     label = "opinions"
     verbose_name = _("Opinion maps")
+
+    def ready(self):
+        # Imported here: models are not loaded while app configs are created.
+        from roadmap.accounts.privacy import register_privacy_provider
+
+        from . import privacy
+
+        register_privacy_provider(
+            self.label, export=privacy.export_opinions, erase=privacy.release_statements
+        )

@@ -327,6 +327,7 @@ def kmeans(points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         labels, centroids, inertia = _lloyd(sample, _kmeans_plus_plus(sample, k, rng))
         if best is None or inertia < best[2]:
             best = (labels, centroids, inertia)
+    assert best is not None, "KMEANS_INITS is at least 1"
     return _canonical(*refine(points, best[1]))
 
 
@@ -381,6 +382,7 @@ def choose_groups(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         score = silhouette(distances, labels[sample])
         if best is None or score > best[2] + 1e-9:
             best = (labels, centroids, score)
+    assert best is not None, "compute_map places at least 2 × min(K_CHOICES) participants"
     return best
 
 
@@ -568,6 +570,7 @@ def compute_map(
         labels, centroids, quality = choose_groups(points)
         placed_when_k_chosen = n_placed
     else:
+        assert previous is not None, "without a previous state the groups are chosen anew"
         labels, centroids = refine(points, previous.centroids)
         quality = None
         placed_when_k_chosen = previous.placed_when_k_chosen

@@ -6,14 +6,11 @@ votes stay as anonymous data: the voter row loses its user (SET_NULL), so the ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from roadmap.accounts.privacy import Scrubber, as_iso
+
 from .models import STATEMENT_MAX_LENGTH, Statement, Vote
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_opinions(user) -> dict[str, list[dict[str, Any]]]:
@@ -26,7 +23,7 @@ def export_opinions(user) -> dict[str, list[dict[str, Any]]]:
                 "text": statement.text,
                 "language": statement.language,
                 "status": statement.status,
-                "created_at": _when(statement.created_at),
+                "created_at": as_iso(statement.created_at),
             }
             for statement in Statement.objects.filter(author=user)
             .select_related("phase__process")
@@ -37,7 +34,7 @@ def export_opinions(user) -> dict[str, list[dict[str, Any]]]:
                 "statement_id": vote.statement_id,
                 "statement": vote.statement.text,
                 "value": vote.value,
-                "created_at": _when(vote.created_at),
+                "created_at": as_iso(vote.created_at),
             }
             for vote in Vote.objects.filter(voter__user=user)
             .select_related("statement")
@@ -46,10 +43,10 @@ def export_opinions(user) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def release_statements(user, scrub: Callable[[str], str]) -> None:
+def release_statements(user, scrubber: Scrubber) -> None:
     """The user's statements stay, without author and without their name in the text."""
     statements = list(Statement.objects.filter(author=user))
     for statement in statements:
         statement.author = None
-        statement.text = scrub(statement.text)[:STATEMENT_MAX_LENGTH]
+        statement.text = scrubber.text(statement.text)[:STATEMENT_MAX_LENGTH]
     Statement.objects.bulk_update(statements, ["author", "text"])

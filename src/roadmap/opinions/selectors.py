@@ -6,11 +6,13 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core.charts import PALETTE, Chart, base_spec
 from roadmap.participation.models import Phase, Process
 from roadmap.participation.permissions import can_moderate
@@ -36,14 +38,18 @@ def statement_for_vote(phase: Phase, pk: int) -> Statement:
     )
 
 
-def _voted_statement_ids(phase: Phase, user) -> QuerySet:
-    return Vote.objects.filter(voter__phase=phase, voter__user=user).values("statement_id")
+def _voted_statement_ids(phase: Phase, user: User) -> QuerySet[Vote, int]:
+    return Vote.objects.filter(voter__phase=phase, voter__user=user).values_list(
+        "statement_id", flat=True
+    )
 
 
-def next_statement(phase: Phase, user, opinion_map: OpinionMap | None) -> Statement | None:
+def next_statement(
+    phase: Phase, user: User | AnonymousUser, opinion_map: OpinionMap | None
+) -> Statement | None:
     """The next approved statement this user has not voted on (two queries, any data size)."""
     candidates = Statement.objects.filter(phase=phase, status=Statement.Status.APPROVED)
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         candidates = candidates.exclude(pk__in=_voted_statement_ids(phase, user))
     rows = list(
         candidates.values_list(
@@ -53,7 +59,7 @@ def next_statement(phase: Phase, user, opinion_map: OpinionMap | None) -> Statem
     if not rows:
         return None
     shown = {row[0]: row[4:] for row in rows}
-    user_key = user.pk if getattr(user, "is_authenticated", False) else 0
+    user_key = user.pk if user.is_authenticated else 0
     # Deterministic per user, phase and progress, so a reload shows the same statement.
     seed = (phase.pk * 1_000_003 + user_key) * 1_009 + len(rows)
     chosen = mapping.next_statement(
@@ -61,6 +67,7 @@ def next_statement(phase: Phase, user, opinion_map: OpinionMap | None) -> Statem
         seed=seed,
         divisiveness=mapping.divisiveness(opinion_map.result) if opinion_map else None,
     )
+    assert chosen is not None, "there are candidates"
     text, language = shown[chosen]
     # Built from the row already read, not fetched again.
     return Statement(pk=chosen, phase=phase, text=text, language=language)
@@ -70,16 +77,16 @@ def stored_map(phase: Phase) -> OpinionMap | None:
     return OpinionMap.objects.filter(phase=phase).first()
 
 
-def progress(phase: Phase, user) -> tuple[int, int]:
+def progress(phase: Phase, user: User | AnonymousUser) -> tuple[int, int]:
     """(statements this user voted on, approved statements)."""
     approved = Statement.objects.filter(phase=phase, status=Statement.Status.APPROVED).count()
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return 0, approved
     return Vote.objects.filter(voter__phase=phase, voter__user=user).count(), approved
 
 
-def own_pending_statements(phase: Phase, user) -> list[Statement]:
-    if not getattr(user, "is_authenticated", False):
+def own_pending_statements(phase: Phase, user: User | AnonymousUser) -> list[Statement]:
+    if not user.is_authenticated:
         return []
     return list(Statement.objects.filter(phase=phase, author=user, status=Statement.Status.PENDING))
 
@@ -90,7 +97,7 @@ def pending_statements(phase: Phase) -> QuerySet[Statement]:
     )
 
 
-def may_moderate(user, phase: Phase) -> bool:
+def may_moderate(user: User | AnonymousUser, phase: Phase) -> bool:
     return can_moderate(user, phase.process.municipality)
 
 
@@ -143,7 +150,7 @@ def map_page(phase: Phase) -> MapPage | None:
         named
     )
 
-    def rows(items) -> list[FindingRow]:
+    def rows(items: list[dict[str, Any]]) -> list[FindingRow]:
         return [
             FindingRow(
                 statement=statements.get(item["statement"]),

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit, tasks
 from roadmap.core.ratelimit import RateLimit
 from roadmap.participation.models import Phase
@@ -44,7 +45,7 @@ class Refused(Exception):
         self.message = message
 
 
-def _require(user, phase: Phase, action: str) -> None:
+def _require(user: User, phase: Phase, action: str) -> None:
     if phase.kind != Phase.Kind.OPINION_MAP:
         raise Refused(_("This phase has no opinion map."))
     decision = action_decision(user, phase, action)
@@ -72,7 +73,7 @@ def clean_language(language: str) -> str:
 
 
 @transaction.atomic
-def submit_statement(*, author, phase: Phase, text: str, language: str) -> Statement:
+def submit_statement(*, author: User, phase: Phase, text: str, language: str) -> Statement:
     """A participant's statement: shown at once, or held for a moderator if the phase says so."""
     _require(author, phase, "propose")
     text, language = clean_statement_text(text), clean_language(language)
@@ -91,7 +92,7 @@ def submit_statement(*, author, phase: Phase, text: str, language: str) -> State
 
 
 @transaction.atomic
-def moderate_statement(*, moderator, statement: Statement, approve: bool) -> Statement:
+def moderate_statement(*, moderator: User, statement: Statement, approve: bool) -> Statement:
     """Approve or reject a statement (audited). Rejecting one that has votes takes it out of the
     map at the next computation; its votes stay stored."""
     municipality = statement.phase.process.municipality
@@ -115,7 +116,7 @@ def moderate_statement(*, moderator, statement: Statement, approve: bool) -> Sta
     return statement
 
 
-COUNT_FIELD = {
+COUNT_FIELD: dict[int, str] = {
     Vote.Value.AGREE: "agree_count",
     Vote.Value.DISAGREE: "disagree_count",
     Vote.Value.PASS: "pass_count",
@@ -123,7 +124,7 @@ COUNT_FIELD = {
 
 
 @transaction.atomic
-def cast_vote(*, user, statement: Statement, value: int) -> Vote:
+def cast_vote(*, user: User, statement: Statement, value: int) -> Vote:
     """One vote per participant and statement: a second one is refused, the first stays."""
     phase = statement.phase
     _require(user, phase, "vote")
@@ -169,7 +170,7 @@ def _claim(phase_id: int) -> bool:
 
 def vote_matrix(phase: Phase | int) -> mapping.VoteMatrix:
     """The phase's votes on approved statements, read as arrays (no model instances)."""
-    phase_id = getattr(phase, "pk", phase)
+    phase_id = phase.pk if isinstance(phase, Phase) else phase
     approved = Statement.objects.filter(
         phase_id=phase_id, status=Statement.Status.APPROVED
     ).values_list("pk", flat=True)

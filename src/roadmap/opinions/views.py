@@ -91,7 +91,7 @@ def vote(request, municipality: str, process: str, phase: int):
         except services.Refused as refusal:
             error = refusal.message
     else:
-        error = " ".join(message for errors in form.errors.values() for message in errors)
+        error = " ".join(str(message) for errors in form.errors.values() for message in errors)
     if _is_htmx(request):
         context = {**_vote_card_context(request, phase), "vote_error": error, "voted": not error}
         # 200 even for a refusal: htmx swaps only successful answers, and the card shows why.

@@ -13,14 +13,19 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.apps import apps as installed_apps
+from django.apps.registry import Apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from roadmap.accounts.models import User
+
 from .models import (
     Comment,
+    Process,
     ProcessActivity,
     ProcessParticipant,
     Proposal,
@@ -30,6 +35,8 @@ from .models import (
 
 UNKNOWN_DISTRICT = ProcessActivity.UNKNOWN_DISTRICT
 Bucket = tuple[datetime.date, int]  # (local day, district key)
+# measure → (time, participant id) pairs; the id is None once an account is deleted.
+Contributions = dict[str, list[tuple[datetime.datetime, int | None]]]
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -63,7 +70,9 @@ def _add(process_id: int, bucket: Bucket, deltas: dict[str, int]) -> None:
         rows.update(**changes)
 
 
-def record_contribution(*, process, user, at: datetime.datetime, measure: str | None) -> None:
+def record_contribution(
+    *, process: Process, user: User, at: datetime.datetime, measure: str | None
+) -> None:
     """`user` contributed to `process` at `at`. `measure` names the count it raises
     ("proposals", "comments" or "supports"), or None while it waits for approval."""
     bucket = (_local_day(at), _district_key(process.municipality_id, user.pk))
@@ -77,7 +86,7 @@ def record_contribution(*, process, user, at: datetime.datetime, measure: str | 
         _add(process.pk, bucket, deltas)
 
 
-def record_withdrawal(*, process, user, supported_at: datetime.datetime) -> None:
+def record_withdrawal(*, process: Process, user: User, supported_at: datetime.datetime) -> None:
     """A support given at `supported_at` was taken back (the participant still took part)."""
     bucket = (_local_day(supported_at), _district_key(process.municipality_id, user.pk))
     _add(process.pk, bucket, {"supports": -1})
@@ -95,7 +104,7 @@ def record_visibility_change(*, item: Proposal | Comment, was_published: bool) -
         proposal = item.proposal
         if proposal.visibility != Visibility.PUBLISHED:
             return
-        contributions = {"comments": [(item.created_at, item.author_id)]}
+        contributions: Contributions = {"comments": [(item.created_at, item.author_id)]}
         people = Q(user_id=item.author_id)
     else:
         proposal = item
@@ -123,13 +132,18 @@ def record_visibility_change(*, item: Proposal | Comment, was_published: bool) -
         _add(process.pk, bucket, {name: sign * count for name, count in counts.items()})
 
 
-def _bucket_counts(verifications: QuerySet, contributions) -> dict[Bucket, Counter]:
+def _bucket_counts(
+    verifications: QuerySet[ResidentVerification], contributions: Contributions
+) -> dict[Bucket, Counter[str]]:
     """Count (time, user) pairs per measure into day-and-district buckets; `verifications`
     holds (at least) the residents among these users."""
-    district_of = dict(
-        verifications.exclude(district_id=None).values_list("user_id", "district_id").iterator()
+    # None among the keys' type: pairs of deleted accounts are looked up too, and miss.
+    district_of: dict[int | None, int] = dict(
+        verifications.filter(district_id__isnull=False)
+        .values_list("user_id", "district_id")
+        .iterator()
     )
-    buckets: dict[Bucket, Counter] = defaultdict(Counter)
+    buckets: dict[Bucket, Counter[str]] = defaultdict(Counter)
     # Time zones shift by whole quarter hours: convert each quarter hour once, not each row.
     day_of_quarter: dict[int, datetime.date] = {}
     for measure, pairs in contributions.items():
@@ -142,13 +156,19 @@ def _bucket_counts(verifications: QuerySet, contributions) -> dict[Bucket, Count
     return buckets
 
 
-def rebuild_process_activity(process_ids: Iterable[int] | None = None, *, apps=None) -> None:
+def rebuild_process_activity(
+    process_ids: Iterable[int] | None = None, *, apps: Apps | None = None
+) -> None:
     """Recount the figures of these processes (all when None) from their rows and the
     participants recorded so far.
 
     `apps` lets a data migration pass its historical models."""
-    apps = apps or installed_apps
-    model = lambda name: apps.get_model("participation", name)  # noqa: E731
+    registry = apps or installed_apps
+
+    def model(name: str) -> Any:
+        """The model as `registry` has it: a migration's historical models are other classes."""
+        return registry.get_model("participation", name)
+
     process_model, activity, participant = (
         model("Process"),
         model("ProcessActivity"),
@@ -172,7 +192,7 @@ def rebuild_process_activity(process_ids: Iterable[int] | None = None, *, apps=N
                 "created_at", "user_id", "proposal__visibility", "proposal__visibility"
             ),
         }
-        contributions: dict[str, list] = {name: [] for name in tables}
+        contributions: Contributions = {name: [] for name in tables}
         first_at: dict[int, datetime.datetime] = {}
         for name, rows in tables.items():
             counted = contributions[name]

@@ -534,11 +534,12 @@ class _ParticipationBuilder:
         """Zero to three comments, some with replies two levels deep; one is hidden."""
         others = [user for user in self.participants if user != author]
         for _ in range(self.rng.randint(0, 3)):
-            top = self._comment(proposal, self.rng.choice(others), self.rng.choice(COMMENTS))
+            commenter = self.rng.choice(others)
+            top = self._comment(proposal, commenter, self.rng.choice(COMMENTS))
             if self.rng.random() < 0.5:
                 reply = self._comment(proposal, author, self.rng.choice(REPLIES), parent=top)
                 if self.rng.random() < 0.5:
-                    self._comment(proposal, top.author, self.rng.choice(REPLIES), parent=reply)
+                    self._comment(proposal, commenter, self.rng.choice(REPLIES), parent=reply)
             Notification.objects.create(
                 user=author,
                 proposal=proposal,
@@ -564,6 +565,7 @@ class _ParticipationBuilder:
 
     def _notify_answer(self, proposal: Proposal) -> None:
         """The author and the supporters hear about the answer."""
+        assert proposal.author is not None, "demo proposals keep their authors"
         readers = {
             proposal.author,
             *(support.user for support in proposal.supports.select_related("user")),

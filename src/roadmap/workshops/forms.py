@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.core.forms import form_field
+
 from .models import NOTE_LANGUAGES, NOTE_MAX_LENGTH, PROMPT_MAX_LENGTH, Prompt, Theme
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def language_choices() -> list[tuple[str, str]]:
+
+def language_choices() -> list[tuple[str, StrOrPromise]]:
     names = dict(settings.ALL_LANGUAGES)
     return [(code, names[code]) for code in NOTE_LANGUAGES]
 
@@ -46,7 +53,7 @@ class NoteForm(forms.Form):
     def __init__(self, *args, workshop, language: str = "en", **kwargs):
         kwargs.setdefault("initial", {"language": language if language in NOTE_LANGUAGES else "en"})
         super().__init__(*args, **kwargs)
-        self.fields["prompt"].queryset = (
+        form_field(self, "prompt", forms.ModelChoiceField).queryset = (
             workshop.prompts.all() if workshop else Prompt.objects.none()
         )
 
@@ -103,11 +110,12 @@ class ThemingForm(forms.Form):
 
     def __init__(self, *args, prompt, note_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["notes"].choices = [(pk, pk) for pk in note_ids]
-        self.fields["theme"].queryset = prompt.themes.all()
+        form_field(self, "notes", forms.ChoiceField).choices = [(pk, pk) for pk in note_ids]
+        form_field(self, "theme", forms.ModelChoiceField).queryset = prompt.themes.all()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == self.ASSIGN and (
             bool(data.get("theme")) == bool(data.get("new_theme", "").strip())
         ):
@@ -132,7 +140,9 @@ class MergeThemesForm(forms.Form):
 
     def __init__(self, *args, prompt, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = prompt.themes.order_by("name", "id")
+        form_field(self, "themes", forms.ModelChoiceField).queryset = prompt.themes.order_by(
+            "name", "id"
+        )
 
     def clean_themes(self):
         themes = self.cleaned_data["themes"]
@@ -149,7 +159,8 @@ class SuggestionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(ACCEPT, _("Accept")), (REJECT, _("Reject"))])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == self.ACCEPT and not data.get("name", "").strip():
             self.add_error("name", _("Give the theme a name."))
         return data

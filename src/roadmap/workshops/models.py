@@ -19,6 +19,7 @@ from roadmap.participation.models import Visibility
 
 NOTE_MAX_LENGTH = 300
 PROMPT_MAX_LENGTH = 200
+THEME_NAME_MAX_LENGTH = 80
 
 
 # Every language of the platform, enabled in the interface or not (settings.ALL_LANGUAGES): a
@@ -62,7 +63,7 @@ class Prompt(models.Model):
 
 class Theme(models.Model):
     prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="themes")
-    name = models.CharField(_("theme name"), max_length=80)
+    name = models.CharField(_("theme name"), max_length=THEME_NAME_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,7 +174,7 @@ class SuggestedTheme(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="suggestions")
-    name = models.CharField(_("suggested name"), max_length=80)
+    name = models.CharField(_("suggested name"), max_length=THEME_NAME_MAX_LENGTH)
     signature = models.CharField(max_length=255)
     terms = models.JSONField(default=list)
     note_ids = models.JSONField(default=list)

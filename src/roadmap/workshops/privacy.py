@@ -6,16 +6,13 @@ user's +1s are withdrawn, each note's stored count lowered with them, so count =
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Q
 
+from roadmap.accounts.privacy import Scrubber, as_iso
+
 from .models import NOTE_MAX_LENGTH, Note, NoteVote, Workshop
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_workshop_notes(user) -> dict[str, list[dict[str, Any]]]:
@@ -28,14 +25,14 @@ def export_workshop_notes(user) -> dict[str, list[dict[str, Any]]]:
                 "text": note.text,
                 "language": note.language,
                 "visibility": note.visibility,
-                "created_at": _when(note.created_at),
+                "created_at": as_iso(note.created_at),
             }
             for note in Note.objects.filter(author=user)
             .select_related("prompt__workshop__phase__process")
             .order_by("created_at", "id")
         ],
         "workshop_plus_ones": [
-            {"note_id": vote.note_id, "note": vote.note.text, "created_at": _when(vote.created_at)}
+            {"note_id": vote.note_id, "note": vote.note.text, "created_at": as_iso(vote.created_at)}
             for vote in NoteVote.objects.filter(user=user)
             .select_related("note")
             .order_by("created_at", "id")
@@ -43,7 +40,7 @@ def export_workshop_notes(user) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def release_workshop_notes(user, scrub: Callable[[str], str]) -> None:
+def release_workshop_notes(user, scrubber: Scrubber) -> None:
     """The user's notes stay, without author and without their name; their +1s go."""
     votes = NoteVote.objects.filter(user=user)
     note_ids = list(votes.values_list("note_id", flat=True))
@@ -55,8 +52,8 @@ def release_workshop_notes(user, scrub: Callable[[str], str]) -> None:
     notes = list(Note.objects.filter(author=user))
     for note in notes:
         note.author = None
-        note.text = scrub(note.text)[:NOTE_MAX_LENGTH]
-        note.moderation_reason = scrub(note.moderation_reason)
+        note.text = scrubber.text(note.text)[:NOTE_MAX_LENGTH]
+        note.moderation_reason = scrubber.text(note.moderation_reason)
     Note.objects.bulk_update(notes, ["author", "text", "moderation_reason"])
     Note.objects.filter(pk__in=note_ids).update(vote_count=F("vote_count") - 1)
     votes.delete()

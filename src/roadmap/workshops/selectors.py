@@ -4,12 +4,15 @@ whatever the number of prompts, notes and +1s."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap.accounts.models import User
 from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 from roadmap.participation.models import Phase, Visibility
@@ -17,12 +20,17 @@ from roadmap.participation.permissions import can_view_process
 
 from .models import Note, NoteVote, Prompt, SuggestedTheme, Theme, Workshop
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # The board shows the latest notes of each prompt; the prompt's own page has them all.
 BOARD_NOTES_PER_PROMPT = 200
 SUMMARY_NOTES_PER_THEME = 5
 
 
-def workshop_phase(municipality_slug: str, process_slug: str, phase_pk: int, user) -> Phase:
+def workshop_phase(
+    municipality_slug: str, process_slug: str, phase_pk: int, user: User | AnonymousUser
+) -> Phase:
     """A workshop phase of a process the user may see, with its process, municipality and
     workshop in the same query; otherwise 404 (drafts stay unknown)."""
     phase = get_object_or_404(
@@ -50,7 +58,9 @@ class BoardState:
     layout_version: int
 
 
-def board_state(municipality_slug: str, process_slug: str, phase_pk: int, user) -> BoardState:
+def board_state(
+    municipality_slug: str, process_slug: str, phase_pk: int, user: User | AnonymousUser
+) -> BoardState:
     """The board's change markers in one small query (plus a membership check for drafts)."""
     row = (
         Phase.objects.filter(
@@ -102,7 +112,7 @@ class Board:
     voted: set[int]  # the viewer's +1s among the notes shown
 
 
-def board(phase: Phase, user) -> Board:
+def board(phase: Phase, user: User | AnonymousUser) -> Board:
     workshop = workshop_of(phase)
     if workshop is None:
         return Board(version=0, prompts=[], voted=set())
@@ -128,7 +138,7 @@ def board(phase: Phase, user) -> Board:
     for note in latest:
         prompts[note.prompt_id].notes.append(note)
     voted: set[int] = set()
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         voted = set(
             NoteVote.objects.filter(user=user, note__prompt__workshop=workshop).values_list(
                 "note_id", flat=True
@@ -150,7 +160,7 @@ class BoardChanges:
     voted: set[int]
 
 
-def board_changes(phase: Phase, user, since: int) -> BoardChanges:
+def board_changes(phase: Phase, user: User | AnonymousUser, since: int) -> BoardChanges:
     workshop = phase.workshop
     notes = list(
         Note.objects.filter(prompt__workshop=workshop, version__gt=since)
@@ -163,7 +173,7 @@ def board_changes(phase: Phase, user, since: int) -> BoardChanges:
         ).values_list("pk", "visible_notes")
     )
     voted: set[int] = set()
-    if notes and getattr(user, "is_authenticated", False):
+    if notes and user.is_authenticated:
         voted = set(
             NoteVote.objects.filter(user=user, note__in=notes).values_list("note_id", flat=True)
         )
@@ -176,7 +186,7 @@ def board_changes(phase: Phase, user, since: int) -> BoardChanges:
     )
 
 
-def has_voted(user, note: Note) -> bool:
+def has_voted(user: User, note: Note) -> bool:
     return NoteVote.objects.filter(user=user, note=note).exists()
 
 
@@ -269,8 +279,8 @@ class PromptSummary:
     note_total: int
     themes: list[ThemeSummary]
     unthemed: ThemeSummary
-    terms: list
-    phrases: list
+    terms: list[Any]
+    phrases: list[Any]
 
 
 def summary(phase: Phase, unthemed_label: str) -> list[PromptSummary]:
@@ -354,7 +364,12 @@ def export_notes(phase: Phase) -> QuerySet[Note]:
     )
 
 
-def export_themes(phase: Phase) -> QuerySet[Theme]:
+class ThemeTotals(TypedDict):
+    note_total: int
+    vote_total: int
+
+
+def export_themes(phase: Phase) -> QuerySet[WithAnnotations[Theme, ThemeTotals]]:
     visible = Q(notes__visibility=Visibility.PUBLISHED)
     return (
         Theme.objects.filter(prompt__workshop__phase=phase)

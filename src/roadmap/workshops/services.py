@@ -9,16 +9,19 @@ version; a change to the prompts themselves moves its layout version too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
+from roadmap.municipalities.models import Municipality
 from roadmap.participation.models import Phase, Visibility
 from roadmap.participation.permissions import action_decision
 
@@ -27,6 +30,7 @@ from .models import (
     NOTE_LANGUAGES,
     NOTE_MAX_LENGTH,
     PROMPT_MAX_LENGTH,
+    THEME_NAME_MAX_LENGTH,
     Note,
     NoteVote,
     Prompt,
@@ -49,7 +53,7 @@ class Refused(Exception):
         self.message = message
 
 
-def _municipality(workshop: Workshop):
+def _municipality(workshop: Workshop) -> Municipality:
     return workshop.phase.process.municipality
 
 
@@ -62,18 +66,24 @@ def _bump(workshop_id: int, *, layout: bool = False) -> int:
     return Workshop.objects.values_list("version", flat=True).get(pk=workshop_id)
 
 
-def _require_facilitator(user, workshop: Workshop) -> None:
+def _require_facilitator(user: User, workshop: Workshop) -> None:
     if not can_facilitate(user, _municipality(workshop)):
         raise Refused(_("Only the municipality's editors can facilitate this workshop."))
 
 
-def _require_participation(user, phase: Phase) -> None:
+def _require_participation(user: User, phase: Phase) -> None:
     decision = action_decision(user, phase, "post_notes")
     if not decision:
         raise Refused(decision.reason)
 
 
-def _record(actor, workshop: Workshop, action: str, obj, changes=None) -> None:
+def _record(
+    actor: User,
+    workshop: Workshop,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -105,7 +115,7 @@ def _clean_prompt_text(workshop: Workshop, text: str, *, prompt: Prompt | None =
 
 
 @transaction.atomic
-def add_prompt(*, actor, phase: Phase, text: str) -> Prompt:
+def add_prompt(*, actor: User, phase: Phase, text: str) -> Prompt:
     """A facilitator adds a prompt; the phase's workshop board is made on the first one."""
     if phase.kind != Phase.Kind.WORKSHOP:
         raise Refused(_("Prompts can only be added to a workshop phase."))
@@ -122,7 +132,7 @@ def add_prompt(*, actor, phase: Phase, text: str) -> Prompt:
 
 
 @transaction.atomic
-def edit_prompt(*, actor, prompt: Prompt, text: str) -> Prompt:
+def edit_prompt(*, actor: User, prompt: Prompt, text: str) -> Prompt:
     """A facilitator rewords a prompt; its notes and themes stay with it."""
     workshop = prompt.workshop
     _require_facilitator(actor, workshop)
@@ -146,7 +156,7 @@ def _require_still_there(prompt: Prompt) -> None:
 
 
 @transaction.atomic
-def delete_prompt(*, actor, prompt: Prompt) -> None:
+def delete_prompt(*, actor: User, prompt: Prompt) -> None:
     """A facilitator deletes a prompt with its notes, +1s, themes and synthesis."""
     workshop = prompt.workshop
     _require_facilitator(actor, workshop)
@@ -195,7 +205,7 @@ def check_language(language: str) -> str:
 
 
 @transaction.atomic
-def post_note(*, author, prompt: Prompt, text: str, language: str) -> Note:
+def post_note(*, author: User, prompt: Prompt, text: str, language: str) -> Note:
     workshop = prompt.workshop
     _require_participation(author, workshop.phase)
     text = clean_note_text(text)
@@ -219,7 +229,7 @@ def post_note(*, author, prompt: Prompt, text: str, language: str) -> Note:
 
 
 @transaction.atomic
-def add_vote(*, user, note: Note) -> bool:
+def add_vote(*, user: User, note: Note) -> bool:
     """+1 a note; True if this added a +1, False if the user had already given one."""
     workshop = note.prompt.workshop
     _require_participation(user, workshop.phase)
@@ -238,7 +248,7 @@ def add_vote(*, user, note: Note) -> bool:
 
 
 @transaction.atomic
-def remove_vote(*, user, note: Note) -> bool:
+def remove_vote(*, user: User, note: Note) -> bool:
     workshop = note.prompt.workshop
     _require_participation(user, workshop.phase)
     deleted, _rows = NoteVote.objects.filter(note=note, user=user).delete()
@@ -252,12 +262,14 @@ def remove_vote(*, user, note: Note) -> bool:
 MODERATION_FIELDS = ("visibility", "moderation_reason")
 
 
-def _require_moderator(actor, workshop: Workshop, refusal: str) -> None:
+def _require_moderator(actor: User, workshop: Workshop, refusal: str) -> None:
     if not can_moderate_notes(actor, _municipality(workshop)):
         raise Refused(refusal)
 
 
-def _set_visibility(*, actor, workshop: Workshop, note: Note, visibility: str, reason: str) -> Note:
+def _set_visibility(
+    *, actor: User, workshop: Workshop, note: Note, visibility: str, reason: str
+) -> Note:
     """Store a note's visibility and public reason (the note read under lock), audited, and
     move the board on so pollers get the note again.
 
@@ -275,7 +287,7 @@ def _set_visibility(*, actor, workshop: Workshop, note: Note, visibility: str, r
 
 
 @transaction.atomic
-def hide_note(*, actor, note: Note, reason: str) -> Note:
+def hide_note(*, actor: User, note: Note, reason: str) -> Note:
     """A facilitator or moderator hides a note; the board shows the public reason instead."""
     workshop = note.prompt.workshop
     _require_moderator(
@@ -294,7 +306,7 @@ NOTHING_TO_RESTORE = gettext_lazy("This note is not hidden, so there is nothing 
 
 
 @transaction.atomic
-def restore_note(*, actor, note: Note, reason: str) -> Note:
+def restore_note(*, actor: User, note: Note, reason: str) -> Note:
     """A facilitator or moderator shows a hidden note again, with the public reason why: it is
     back on the board, in the synthesis and in the exports, in the theme it had."""
     workshop = note.prompt.workshop
@@ -319,7 +331,7 @@ def clean_theme_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise Refused(_("Give the theme a name."))
-    if len(name) > Theme._meta.get_field("name").max_length:
+    if len(name) > THEME_NAME_MAX_LENGTH:
         raise Refused(_("A theme name can have at most 80 characters."))
     return name
 
@@ -344,7 +356,12 @@ def _notes_of(prompt: Prompt, note_ids: Iterable[int]) -> list[Note]:
 
 @transaction.atomic
 def assign_theme(
-    *, actor, prompt: Prompt, note_ids: Iterable[int], theme: Theme | None = None, new_name=""
+    *,
+    actor: User,
+    prompt: Prompt,
+    note_ids: Iterable[int],
+    theme: Theme | None = None,
+    new_name: str = "",
 ) -> Theme:
     """Put the selected notes into an existing theme or a new one (created by name)."""
     workshop = prompt.workshop
@@ -368,7 +385,7 @@ def assign_theme(
 
 
 @transaction.atomic
-def unassign_notes(*, actor, prompt: Prompt, note_ids: Iterable[int]) -> int:
+def unassign_notes(*, actor: User, prompt: Prompt, note_ids: Iterable[int]) -> int:
     workshop = prompt.workshop
     _require_facilitator(actor, workshop)
     notes = _notes_of(prompt, note_ids)
@@ -380,7 +397,7 @@ def unassign_notes(*, actor, prompt: Prompt, note_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def rename_theme(*, actor, theme: Theme, name: str) -> Theme:
+def rename_theme(*, actor: User, theme: Theme, name: str) -> Theme:
     workshop = theme.prompt.workshop
     _require_facilitator(actor, workshop)
     name = clean_theme_name(name)
@@ -399,7 +416,7 @@ def rename_theme(*, actor, theme: Theme, name: str) -> Theme:
 
 
 @transaction.atomic
-def merge_themes(*, actor, prompt: Prompt, themes: list[Theme], name: str) -> Theme:
+def merge_themes(*, actor: User, prompt: Prompt, themes: list[Theme], name: str) -> Theme:
     """Merge two or more themes into one with the given name; the others are deleted."""
     workshop = prompt.workshop
     _require_facilitator(actor, workshop)
@@ -442,7 +459,7 @@ def _synthesis_input(prompt: Prompt) -> list[synthesis.NoteText]:
 
 
 @transaction.atomic
-def recompute_synthesis(*, actor, prompt: Prompt) -> Synthesis:
+def recompute_synthesis(*, actor: User, prompt: Prompt) -> Synthesis:
     """Compute the prompt's synthesis again and store it.
 
     Term and phrase counts use every visible note; themes are suggested only from notes that
@@ -492,7 +509,7 @@ def _open_suggestion(suggestion: SuggestedTheme) -> SuggestedTheme:
 
 
 @transaction.atomic
-def accept_suggestion(*, actor, suggestion: SuggestedTheme, name: str) -> Theme:
+def accept_suggestion(*, actor: User, suggestion: SuggestedTheme, name: str) -> Theme:
     """Create (or reuse) the theme with the given name and put the suggestion's notes in it.
 
     Notes hidden or given another theme since the synthesis ran are left where they are."""
@@ -520,7 +537,7 @@ def accept_suggestion(*, actor, suggestion: SuggestedTheme, name: str) -> Theme:
 
 
 @transaction.atomic
-def reject_suggestion(*, actor, suggestion: SuggestedTheme) -> None:
+def reject_suggestion(*, actor: User, suggestion: SuggestedTheme) -> None:
     _require_facilitator(actor, suggestion.prompt.workshop)
     suggestion = _open_suggestion(suggestion)
     suggestion.status = SuggestedTheme.Status.REJECTED

@@ -164,7 +164,7 @@ def key_phrases(phrases_per_note: Iterable[frozenset[str]], limit: int = TOP_PHR
     frequent = {phrase: count for phrase, count in counts.items() if count >= 2}
     # A part says nothing its whole does not when the whole is used as often. Phrases have two
     # or three words, so the parts of a whole are its first two and its last two words.
-    covered = set()
+    covered: set[str] = set()
     for phrase, count in frequent.items():
         words = phrase.split(" ")
         if len(words) == 3:
@@ -291,6 +291,7 @@ def suggest_themes(
         score = silhouette(clusterable, labels, count)
         if best is None or score > best[0] + 1e-12:
             best = (score, labels, centres)
+    assert best is not None, "most is at least 2, so one number of clusters was tried"
     _score, labels, centres = best
     clusters = []
     for label, centre in enumerate(centres):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -41,6 +42,9 @@ from .forms import (
 from .models import Note
 from .permissions import can_facilitate, can_moderate_notes
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NOTES_PER_PAGE = 100
 POLL_SECONDS = 5
 
@@ -49,8 +53,25 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _phase(request, municipality: str, process: str, phase: int):
-    return selectors.workshop_phase(municipality, process, phase, request.user)
+def _is_facilitator(request, phase) -> bool:
+    return can_facilitate(request.user, phase.process.municipality)
+
+
+def _phase(request, municipality: str, process: str, phase: int, *, facilitator=False):
+    """The workshop phase (404 if the user may not see it); with `facilitator`, only for a
+    facilitator of its municipality (403 otherwise)."""
+    found = selectors.workshop_phase(municipality, process, phase, request.user)
+    if facilitator and not _is_facilitator(request, found):
+        raise PermissionDenied
+    return found
+
+
+def _prompt(
+    request, municipality: str, process: str, phase: int, prompt: int, *, facilitator=False
+):
+    """The phase, checked as `_phase` does, and one of its prompts (404 if not there)."""
+    found = _phase(request, municipality, process, phase, facilitator=facilitator)
+    return found, selectors.prompt_of(found, prompt)
 
 
 def _kwargs(phase, **extra) -> dict:
@@ -65,15 +86,6 @@ def _kwargs(phase, **extra) -> dict:
 def _url(name: str, phase, anchor: str = "", **extra) -> str:
     url = reverse(f"workshops:{name}", kwargs=_kwargs(phase, **extra))
     return f"{url}#{anchor}" if anchor else url
-
-
-def _is_facilitator(request, phase) -> bool:
-    return can_facilitate(request.user, phase.process.municipality)
-
-
-def _require_facilitator(request, phase) -> None:
-    if not _is_facilitator(request, phase):
-        raise PermissionDenied
 
 
 def _base_context(request, phase) -> dict:
@@ -135,8 +147,7 @@ def board_notes(request, municipality: str, process: str, phase: int):
 
 @require_POST
 def prompt_create(request, municipality: str, process: str, phase: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
+    phase = _phase(request, municipality, process, phase, facilitator=True)
     form = PromptForm(request.POST)
     if form.is_valid():
         try:
@@ -215,12 +226,12 @@ class NoteModeration:
 
     form: type[HideForm]
     service: Callable[..., object]
-    heading: str
-    explanation: str
-    submit_label: str
-    done: str
+    heading: StrOrPromise
+    explanation: StrOrPromise
+    submit_label: StrOrPromise
+    done: StrOrPromise
     # Why the page offers no form for this note ("" if the action applies to it).
-    not_applicable: Callable[[Note], str] = lambda note: ""
+    not_applicable: Callable[[Note], StrOrPromise] = lambda note: ""
 
 
 HIDING = NoteModeration(
@@ -308,15 +319,12 @@ def _prompt_page(request, phase, prompt, *, theming_form=None, merge_form=None, 
 
 @require_GET
 def prompt_detail(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    return _prompt_page(request, phase, selectors.prompt_of(phase, prompt))
+    return _prompt_page(request, *_prompt(request, municipality, process, phase, prompt))
 
 
 @login_required
 def prompt_edit(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     if request.method == "POST":
         form = EditPromptForm(request.POST)
         if form.is_valid():
@@ -341,9 +349,7 @@ def prompt_edit(request, municipality: str, process: str, phase: int, prompt: in
 
 @login_required
 def prompt_delete(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     if request.method == "POST":
         try:
             services.delete_prompt(actor=request.user, prompt=prompt)
@@ -375,9 +381,7 @@ def _listing_query(data) -> str:
 
 @require_POST
 def prompt_theming(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     note_ids = list(prompt.notes.values_list("pk", flat=True))
     form = ThemingForm(request.POST, prompt=prompt, note_ids=note_ids)
     if form.is_valid():
@@ -407,9 +411,7 @@ def prompt_theming(request, municipality: str, process: str, phase: int, prompt:
 
 @require_POST
 def theme_rename(request, municipality: str, process: str, phase: int, prompt: int, pk: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     theme = selectors.theme_of(prompt, pk)
     form = RenameThemeForm(request.POST, prefix=f"theme-{theme.pk}")
     if form.is_valid():
@@ -426,9 +428,7 @@ def theme_rename(request, municipality: str, process: str, phase: int, prompt: i
 
 @require_POST
 def themes_merge(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     form = MergeThemesForm(request.POST, prompt=prompt)
     if form.is_valid():
         try:
@@ -446,6 +446,16 @@ def themes_merge(request, municipality: str, process: str, phase: int, prompt: i
     return redirect(_url("prompt", phase, "themes", prompt=prompt.pk))
 
 
+@dataclass(frozen=True)
+class SuggestionCard:
+    """A suggested theme as the synthesis page shows it: with its notes and its form."""
+
+    pk: int
+    name: str
+    notes: list[Note]
+    form: SuggestionForm
+
+
 def _synthesis_page(request, phase, prompt, *, suggestion_errors=None, status=200):
     stored = getattr(prompt, "synthesis", None)
     context = {
@@ -460,26 +470,29 @@ def _synthesis_page(request, phase, prompt, *, suggestion_errors=None, status=20
             prompt, {pk for suggestion in suggestions for pk in suggestion.note_ids}
         )
         errors = suggestion_errors or {}
-        for suggestion in suggestions:
-            suggestion.notes = [notes[pk] for pk in suggestion.note_ids if pk in notes]
-            suggestion.form = errors.get(suggestion.pk) or SuggestionForm(
-                prefix=f"suggestion-{suggestion.pk}", initial={"name": suggestion.name}
+        context["suggestions"] = [
+            SuggestionCard(
+                pk=suggestion.pk,
+                name=suggestion.name,
+                notes=[notes[pk] for pk in suggestion.note_ids if pk in notes],
+                form=errors.get(suggestion.pk)
+                or SuggestionForm(
+                    prefix=f"suggestion-{suggestion.pk}", initial={"name": suggestion.name}
+                ),
             )
-        context["suggestions"] = suggestions
+            for suggestion in suggestions
+        ]
     return render(request, "workshops/synthesis.html", context, status=status)
 
 
 @require_GET
 def synthesis(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    return _synthesis_page(request, phase, selectors.prompt_of(phase, prompt))
+    return _synthesis_page(request, *_prompt(request, municipality, process, phase, prompt))
 
 
 @require_POST
 def synthesis_recompute(request, municipality: str, process: str, phase: int, prompt: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     stored = services.recompute_synthesis(actor=request.user, prompt=prompt)
     messages.success(
         request,
@@ -490,9 +503,7 @@ def synthesis_recompute(request, municipality: str, process: str, phase: int, pr
 
 @require_POST
 def suggestion_decide(request, municipality: str, process: str, phase: int, prompt: int, pk: int):
-    phase = _phase(request, municipality, process, phase)
-    _require_facilitator(request, phase)
-    prompt = selectors.prompt_of(phase, prompt)
+    phase, prompt = _prompt(request, municipality, process, phase, prompt, facilitator=True)
     suggestion = selectors.suggestion_of(prompt, pk)
     form = SuggestionForm(request.POST, prefix=f"suggestion-{suggestion.pk}")
     if form.is_valid():

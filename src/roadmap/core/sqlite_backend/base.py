@@ -43,31 +43,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(self.writer_queue_fd, fcntl.LOCK_EX)
             self.holds_writer_turn = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private, not in django-stubs
         except BaseException:
             self._end_writer_turn()
             raise
 
     def _end_writer_turn(self) -> None:
-        if self.holds_writer_turn:
+        if self.holds_writer_turn and self.writer_queue_fd is not None:
             self.holds_writer_turn = False
             fcntl.flock(self.writer_queue_fd, fcntl.LOCK_UN)
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private, not in django-stubs
         finally:
             self._end_writer_turn()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private, not in django-stubs
         finally:
             self._end_writer_turn()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private, not in django-stubs
         finally:
             self._end_writer_turn()
             if self.writer_queue_fd is not None:

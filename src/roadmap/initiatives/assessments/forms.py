@@ -117,7 +117,8 @@ class AssessmentForm(forms.Form):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for principle in self.principles:
             level = cleaned.get(f"level_{principle.pk}")
             has_notes = cleaned.get(f"evidence_{principle.pk}") or cleaned.get(

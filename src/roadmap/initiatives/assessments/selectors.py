@@ -11,15 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import CharField, F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
+from roadmap.accounts.models import User
 from roadmap.core.charts import Chart, horizontal_bar_spec
 from roadmap.framework.models import GuidingQuestion, MaturityLevel, Principle
 from roadmap.framework.selectors import principles_for
+from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from ..models import Assessment, AssessmentStatus, Initiative, Rating, Visibility
@@ -30,7 +33,9 @@ GAPS_SHOWN = 3
 WEB_SCHEMES = ("http://", "https://")
 
 
-def _form_prefetches() -> tuple[Prefetch, Prefetch]:
+def _form_prefetches() -> tuple[
+    Prefetch[str, QuerySet[MaturityLevel]], Prefetch[str, QuerySet[GuidingQuestion]]
+]:
     """What the form shows of each principle: its level descriptors and guiding questions."""
     return (
         Prefetch("maturity_levels", queryset=MaturityLevel.objects.order_by("level")),
@@ -65,7 +70,7 @@ def principles_for_form(
     return principles + list(extra.prefetch_related(*_form_prefetches()).order_by("order", "code"))
 
 
-def visible_assessments(initiative: Initiative, user) -> QuerySet[Assessment]:
+def visible_assessments(initiative: Initiative, user: User | AnonymousUser) -> QuerySet[Assessment]:
     """Members see every assessment; everyone else only final ones."""
     queryset = Assessment.objects.filter(initiative=initiative).select_related("assessor")
     if not is_member(user, initiative.municipality):
@@ -108,7 +113,9 @@ class AssessmentDetail:
     unrated: list[Principle]
 
 
-def assessment_detail(initiative: Initiative, assessment_pk: int, user) -> AssessmentDetail | None:
+def assessment_detail(
+    initiative: Initiative, assessment_pk: int, user: User | AnonymousUser
+) -> AssessmentDetail | None:
     """One visible assessment with its ratings, level descriptors and links; None if hidden."""
     levels = Prefetch(
         "principle__maturity_levels", queryset=MaturityLevel.objects.order_by("level")
@@ -221,7 +228,7 @@ def _profile_chart(initiative: Initiative, latest: Assessment, ratings: list[Rat
     )
 
 
-def assessment_panel(initiative: Initiative, user) -> dict[str, Any]:
+def assessment_panel(initiative: Initiative, user: User | AnonymousUser) -> dict[str, Any]:
     """Everything the initiative page shows about assessments, in a constant number of queries:
     the latest final profile as a chart, the change since the final one before it, the gaps to
     work on, and the list of assessments this user may see."""
@@ -260,7 +267,11 @@ def assessment_panel(initiative: Initiative, user) -> dict[str, Any]:
         "assessments": assessments,
         "latest": latest,
         "previous": previous,
-        "chart": _profile_chart(initiative, latest, latest_ratings) if latest_ratings else None,
+        "chart": (
+            _profile_chart(initiative, latest, latest_ratings)
+            if latest is not None and latest_ratings
+            else None
+        ),
         "changes": [
             _change(r.principle, previous_levels.get(r.principle_id), r.level)
             for r in latest_ratings
@@ -314,11 +325,15 @@ def export_header() -> list[str]:
     ]
 
 
-def initiative_export_assessments(initiative: Initiative, user) -> QuerySet[Assessment]:
+def initiative_export_assessments(
+    initiative: Initiative, user: User | AnonymousUser
+) -> QuerySet[Assessment]:
     return visible_assessments(initiative, user)
 
 
-def municipality_export_assessments(municipality, user) -> QuerySet[Assessment]:
+def municipality_export_assessments(
+    municipality: Municipality, user: User | AnonymousUser
+) -> QuerySet[Assessment]:
     """Members export every assessment; others the final ones of public initiatives."""
     queryset = Assessment.objects.filter(municipality=municipality)
     if not is_member(user, municipality):
@@ -328,7 +343,7 @@ def municipality_export_assessments(municipality, user) -> QuerySet[Assessment]:
     return queryset
 
 
-def export_rows(assessments: QuerySet[Assessment]) -> Iterator[tuple]:
+def export_rows(assessments: QuerySet[Assessment]) -> Iterator[tuple[Any, ...]]:
     """One row per rating (a draft without ratings gives one row with empty rating cells), read
     from the database in chunks so a large export never sits in memory at once."""
     return (

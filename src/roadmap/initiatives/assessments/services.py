@@ -8,7 +8,7 @@ and is maintained here only.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.framework.models import Principle
 
@@ -68,7 +69,9 @@ def validate_not_in_future(value: datetime.date) -> None:
         )
 
 
-def _validate(initiative: Initiative, assessed_on: datetime.date, ratings: Sequence[RatingInput]):
+def _validate(
+    initiative: Initiative, assessed_on: datetime.date, ratings: Sequence[RatingInput]
+) -> None:
     """All input rules at once, so a caller other than the form cannot store bad data."""
     errors: list[ValidationError] = []
     try:
@@ -115,7 +118,7 @@ def _rating_rows(assessment: Assessment, ratings: Sequence[RatingInput]) -> list
     ]
 
 
-def _state(assessment: Assessment, levels: dict[str, int | None]) -> dict[str, object]:
+def _state(assessment: Assessment, levels: Mapping[str, int | None]) -> dict[str, object]:
     """What the audit trail compares: the date, the summary and each principle's level."""
     state: dict[str, object] = {
         "assessed_on": str(assessment.assessed_on),
@@ -132,7 +135,7 @@ def _levels_of(ratings: Sequence[RatingInput]) -> dict[str, int]:
 @transaction.atomic
 def create_assessment(
     *,
-    actor,
+    actor: User,
     initiative: Initiative,
     assessed_on: datetime.date,
     summary: str = "",
@@ -176,7 +179,7 @@ def _locked_draft(assessment: Assessment) -> Assessment:
 @transaction.atomic
 def update_assessment(
     *,
-    actor,
+    actor: User,
     assessment: Assessment,
     assessed_on: datetime.date,
     summary: str = "",
@@ -221,15 +224,16 @@ def _move_latest_flag(initiative_id: int) -> None:
         .values_list("pk", flat=True)
         .first()
     )
-    Assessment.objects.filter(initiative_id=initiative_id, is_latest=True).exclude(
-        pk=newest
-    ).update(is_latest=False)
+    flagged = Assessment.objects.filter(initiative_id=initiative_id, is_latest=True)
+    if newest is not None:
+        flagged = flagged.exclude(pk=newest)
+    flagged.update(is_latest=False)
     if newest is not None:
         Assessment.objects.filter(pk=newest, is_latest=False).update(is_latest=True)
 
 
 @transaction.atomic
-def finalise_assessment(*, actor, assessment: Assessment) -> Assessment:
+def finalise_assessment(*, actor: User, assessment: Assessment) -> Assessment:
     """Make a draft final (read-only from now on) once every applicable principle is rated."""
     # Lock the initiative first: two assessments of one initiative finalised at the same time
     # must not both become the latest.
@@ -261,7 +265,7 @@ def finalise_assessment(*, actor, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def delete_draft_assessment(*, actor, assessment: Assessment) -> None:
+def delete_draft_assessment(*, actor: User, assessment: Assessment) -> None:
     """Delete a draft with its ratings. Final assessments are kept for good."""
     assessment = _locked_draft(assessment)
     audit.record(

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roadmap.accounts.models import User
 from roadmap.core.spreadsheet import csv_response
 from roadmap.municipalities.selectors import municipality_by_slug
 
@@ -36,13 +37,21 @@ def _visible_initiative(request: HttpRequest, municipality: str, pk: int) -> Ini
     return initiative
 
 
-def assessor_view(view):
+class SignedInRequest(HttpRequest):
+    """A request that assessor_view let through: its user is signed in."""
+
+    user: User
+
+
+def assessor_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Sign-in first (an anonymous user goes to the sign-in page, not a 403), then the initiative
     the user may assess and, when the URL names one, its assessment. The wrapped view receives
     them instead of the ids."""
 
     @functools.wraps(view)
-    def wrapper(request, municipality: str, pk: int, assessment_pk: int | None = None):
+    def wrapper(
+        request: HttpRequest, municipality: str, pk: int, assessment_pk: int | None = None
+    ) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         initiative = _visible_initiative(request, municipality, pk)
@@ -82,26 +91,24 @@ def _context(initiative: Initiative, **extra) -> dict:
 
 def _write(
     request: HttpRequest,
-    initiative: Initiative,
-    assessment: Assessment | None,
     write: Callable[[], Assessment],
     success: str,
     form: AssessmentForm | None = None,
-) -> HttpResponse | None:
-    """Call a service write; on success its message and the assessment's page. A refusal
-    (ValidationError) goes onto the form when there is one, to be shown again (None), and
-    otherwise into the messages on the assessment's page."""
+) -> Assessment | None:
+    """Call a service write: on success its message and the saved assessment; on a refusal
+    (ValidationError) None, the reasons going onto the form when there is one and otherwise
+    into the messages."""
     try:
-        assessment = write()
+        saved = write()
     except ValidationError as error:
         if form is not None:
             form.add_error(None, error)
-            return None
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return _detail_redirect(initiative, assessment)
+        else:
+            for message in error.messages:
+                messages.error(request, message)
+        return None
+    messages.success(request, success)
+    return saved
 
 
 def _form_page(
@@ -119,11 +126,9 @@ def _form_page(
             "summary": form.cleaned_data["summary"],
             "ratings": form.rating_inputs(),
         }
-        saved = _write(
-            request, initiative, assessment, functools.partial(write, **fields), success, form
-        )
+        saved = _write(request, functools.partial(write, **fields), success, form)
         if saved is not None:
-            return saved
+            return _detail_redirect(initiative, saved)
     return render(
         request,
         "initiatives/assessments/form.html",
@@ -132,7 +137,7 @@ def _form_page(
 
 
 @assessor_view
-def assessment_create(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def assessment_create(request: SignedInRequest, initiative: Initiative) -> HttpResponse:
     form = AssessmentForm(_posted(request), principles=selectors.principles_for_form(initiative))
     return _form_page(
         request,
@@ -165,7 +170,7 @@ def assessment_detail(
 
 @assessor_view
 def assessment_edit(
-    request: HttpRequest, initiative: Initiative, assessment: Assessment
+    request: SignedInRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, _("This assessment is final and can no longer be changed."))
@@ -188,20 +193,19 @@ def assessment_edit(
 @require_POST
 @assessor_view
 def assessment_finalise(
-    request: HttpRequest, initiative: Initiative, assessment: Assessment
+    request: SignedInRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
-    return _write(
+    _write(
         request,
-        initiative,
-        assessment,
         functools.partial(services.finalise_assessment, actor=request.user, assessment=assessment),
         _("The assessment is final. It can no longer be changed."),
     )
+    return _detail_redirect(initiative, assessment)
 
 
 @assessor_view
 def assessment_delete(
-    request: HttpRequest, initiative: Initiative, assessment: Assessment
+    request: SignedInRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
     if assessment.status != AssessmentStatus.DRAFT:
         messages.error(request, _("Final assessments are kept and cannot be deleted."))

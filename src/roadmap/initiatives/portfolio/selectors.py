@@ -8,13 +8,16 @@ dashboard costs the same number of queries for 3 initiatives as for 400.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.accounts.models import User
 from roadmap.framework.models import ActionArea, BarrierCategory, Principle, Purpose
 from roadmap.framework.selectors import principles_for
+from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from ..models import (
@@ -27,6 +30,9 @@ from ..models import (
     Status,
     Visibility,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LEVELS = range(0, 5)
 CROSS_SECTOR_MINIMUM = 3
@@ -55,7 +61,7 @@ class PrincipleLevels:
 @dataclass
 class PortfolioSummary:
     initiatives: int
-    by_status: list[tuple[str, int]]
+    by_status: list[tuple[StrOrPromise, int]]
     action_areas: list[ActionArea]
     purposes: list[Purpose]
     # (action area id, purpose id) -> initiatives having both.
@@ -70,7 +76,7 @@ class PortfolioSummary:
         return self.area_purpose.get((action_area.pk, purpose.pk), 0)
 
 
-def _initiative_scope(municipality, member: bool, prefix: str = "") -> dict[str, Any]:
+def _initiative_scope(municipality: Municipality, member: bool, prefix: str = "") -> dict[str, Any]:
     """Filter arguments that keep rows of the initiatives this viewer may see."""
     scope: dict[str, Any] = {f"{prefix}municipality": municipality}
     if not member:
@@ -78,7 +84,7 @@ def _initiative_scope(municipality, member: bool, prefix: str = "") -> dict[str,
     return scope
 
 
-def _by_status(municipality, member: bool) -> list[tuple[str, int]]:
+def _by_status(municipality: Municipality, member: bool) -> list[tuple[StrOrPromise, int]]:
     counts = dict(
         Initiative.objects.filter(**_initiative_scope(municipality, member))
         .order_by()
@@ -88,7 +94,7 @@ def _by_status(municipality, member: bool) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in Status.choices]
 
 
-def _area_purpose(municipality, member: bool) -> dict[tuple[int, int], int]:
+def _area_purpose(municipality: Municipality, member: bool) -> dict[tuple[int, int], int]:
     rows = (
         Initiative.objects.filter(
             **_initiative_scope(municipality, member),
@@ -102,7 +108,7 @@ def _area_purpose(municipality, member: bool) -> dict[tuple[int, int], int]:
     return {(area, purpose): count for area, purpose, count in rows}
 
 
-def _principle_levels(municipality, member: bool) -> list[PrincipleLevels]:
+def _principle_levels(municipality: Municipality, member: bool) -> list[PrincipleLevels]:
     """Levels from each initiative's latest final assessment, per principle."""
     ratings = Rating.objects.filter(
         assessment__municipality=municipality,
@@ -128,7 +134,7 @@ def _principle_levels(municipality, member: bool) -> list[PrincipleLevels]:
     ]
 
 
-def _sectors(municipality, member: bool) -> list[SectorCount]:
+def _sectors(municipality: Municipality, member: bool) -> list[SectorCount]:
     counts = {
         sector: (partners, initiatives)
         for sector, partners, initiatives in Partner.objects.filter(
@@ -149,7 +155,7 @@ def _sectors(municipality, member: bool) -> list[SectorCount]:
     ]
 
 
-def _partnership_breadth(municipality, member: bool) -> dict[str, int]:
+def _partnership_breadth(municipality: Municipality, member: bool) -> dict[str, int]:
     """How many initiatives have partners at all, and from three sectors or more."""
     return (
         Initiative.objects.filter(**_initiative_scope(municipality, member))
@@ -161,7 +167,7 @@ def _partnership_breadth(municipality, member: bool) -> dict[str, int]:
     )
 
 
-def _open_barriers(municipality, member: bool) -> list[tuple[str, int]]:
+def _open_barriers(municipality: Municipality, member: bool) -> list[tuple[str, int]]:
     counts = dict(
         BarrierEncounter.objects.filter(
             status=BarrierStatus.OPEN,
@@ -179,7 +185,7 @@ def _open_barriers(municipality, member: bool) -> list[tuple[str, int]]:
     return rows
 
 
-def portfolio_summary(municipality, user) -> PortfolioSummary:
+def portfolio_summary(municipality: Municipality, user: User | AnonymousUser) -> PortfolioSummary:
     member = is_member(user, municipality)
     by_status = _by_status(municipality, member)
     breadth = _partnership_breadth(municipality, member)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.core.forms import form_field
 from roadmap.initiatives.models import Initiative
 
 from ..models import Proposal, ProposalStatus
@@ -38,14 +39,15 @@ class AnswerForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = Initiative.objects.filter(
+        form_field(self, "initiative", forms.ModelChoiceField).queryset = Initiative.objects.filter(
             municipality_id=proposal.process.municipality_id
         ).order_by("title")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if "status" in cleaned_data and "initiative" in cleaned_data:
             errors = answer_errors(
                 proposal=self.proposal,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.initiatives.models import Initiative
 
@@ -30,9 +31,11 @@ INITIATIVE_ALLOWED = frozenset(
 ANSWER_FIELDS = ("status", "answer", "initiative")
 
 
-def answer_errors(*, proposal: Proposal, status: str, answer: str, initiative) -> dict:
+def answer_errors(
+    *, proposal: Proposal, status: str, answer: str, initiative: Initiative | None
+) -> dict[str, str]:
     """Field errors of an answer, by field name; empty when the answer may be saved."""
-    errors = {}
+    errors: dict[str, str] = {}
     if status not in ProposalStatus.values:
         errors["status"] = _("Choose one of the listed statuses.")
     if status in ANSWER_REQUIRED and not answer.strip():
@@ -50,7 +53,12 @@ def answer_errors(*, proposal: Proposal, status: str, answer: str, initiative) -
 
 @transaction.atomic
 def answer_proposal(
-    *, actor, proposal: Proposal, status: str, answer: str, initiative: Initiative | None = None
+    *,
+    actor: User,
+    proposal: Proposal,
+    status: str,
+    answer: str,
+    initiative: Initiative | None = None,
 ) -> Proposal:
     """Set the status and public answer; tell the people involved when the status changed."""
     proposal = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,7 +17,7 @@ QUEUE_SECTION_SIZE = 20
 ITEM_KINDS = ("proposals", "comments")
 
 
-def items_of(municipality: Municipality, kind: str) -> QuerySet:
+def items_of(municipality: Municipality, kind: str) -> QuerySet[Proposal | Comment]:
     """Proposals or comments of the municipality's processes, each with what pages show."""
     if kind == "proposals":
         return Proposal.objects.filter(process__municipality=municipality).select_related(
@@ -28,7 +30,7 @@ def items_of(municipality: Municipality, kind: str) -> QuerySet:
     raise Http404
 
 
-def item_in(municipality: Municipality, kind: str, pk: int):
+def item_in(municipality: Municipality, kind: str, pk: int) -> Proposal | Comment:
     """One item looked up through its municipality: another municipality's ids are 404."""
     return get_object_or_404(items_of(municipality, kind), pk=pk)
 
@@ -55,12 +57,12 @@ def flag_in(municipality: Municipality, pk: int) -> Flag:
     return get_object_or_404(open_flags(municipality), pk=pk)
 
 
-def _section(queryset: QuerySet) -> dict:
+def _section(queryset: QuerySet[Any]) -> dict[str, Any]:
     """The first rows of a queue section and how many there are in all (two queries)."""
     return {"items": list(queryset[:QUEUE_SECTION_SIZE]), "total": queryset.count()}
 
 
-def moderation_queue(municipality: Municipality) -> dict:
+def moderation_queue(municipality: Municipality) -> dict[str, Any]:
     """Everything a moderator acts on, oldest waiting first; a fixed number of queries."""
     return {
         "pending_proposals": _section(

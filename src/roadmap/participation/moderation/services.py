@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.municipalities.models import Municipality
@@ -41,7 +42,7 @@ def _locked(item: Item) -> Item:
     return type(item).objects.select_for_update().select_related(related).get(pk=item.pk)
 
 
-def _flag_filter(item: Item) -> dict:
+def _flag_filter(item: Item) -> dict[str, Item]:
     return {"proposal": item} if isinstance(item, Proposal) else {"comment": item}
 
 
@@ -61,7 +62,7 @@ def _recount_comments(item: Item) -> None:
         )
 
 
-def _set_visibility(*, actor, item: Item, visibility: str, reason: str = "") -> Item:
+def _set_visibility(*, actor: User, item: Item, visibility: str, reason: str = "") -> Item:
     item = _locked(item)
     before = audit.snapshot(item, MODERATION_FIELDS)
     was_published = item.visibility == Visibility.PUBLISHED
@@ -86,12 +87,12 @@ def _resolve_flags(item: Item) -> None:
     )
 
 
-def is_blocked(user, municipality: Municipality) -> bool:
+def is_blocked(user: User, municipality: Municipality) -> bool:
     return Block.objects.filter(municipality=municipality, user=user).exists()
 
 
 @transaction.atomic
-def flag_item(*, reporter, item: Item, reason: str) -> Flag:
+def flag_item(*, reporter: User, item: Item, reason: str) -> Flag:
     """A participant reports an item. One open flag per user and item; rate limited."""
     reason = reason.strip()
     if not reason:
@@ -114,7 +115,7 @@ def flag_item(*, reporter, item: Item, reason: str) -> Flag:
 
 
 @transaction.atomic
-def hide_item(*, actor, item: Item, reason: str) -> Item:
+def hide_item(*, actor: User, item: Item, reason: str) -> Item:
     """Hide an item from the pages; its text stays stored, the public sees the reason."""
     reason = reason.strip()
     if not reason:
@@ -125,14 +126,14 @@ def hide_item(*, actor, item: Item, reason: str) -> Item:
 
 
 @transaction.atomic
-def restore_item(*, actor, item: Item) -> Item:
+def restore_item(*, actor: User, item: Item) -> Item:
     if item.visibility != Visibility.HIDDEN:
         raise ValidationError(_("Only hidden posts can be restored."))
     return _set_visibility(actor=actor, item=item, visibility=Visibility.PUBLISHED)
 
 
 @transaction.atomic
-def approve_item(*, actor, item: Item) -> Item:
+def approve_item(*, actor: User, item: Item) -> Item:
     """Publish a post that waited for approval (a comment then counts on its proposal)."""
     if item.visibility != Visibility.PENDING:
         raise ValidationError(_("Only posts waiting for approval can be approved."))
@@ -140,7 +141,7 @@ def approve_item(*, actor, item: Item) -> Item:
 
 
 @transaction.atomic
-def dismiss_flag(*, actor, flag: Flag) -> Flag:
+def dismiss_flag(*, actor: User, flag: Flag) -> Flag:
     """The moderator looked and found nothing to do."""
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.resolved_at is not None:
@@ -148,6 +149,7 @@ def dismiss_flag(*, actor, flag: Flag) -> Flag:
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["resolved_at", "updated_at"])
     item = flag.proposal or flag.comment
+    assert item is not None, "a flag is on a proposal or a comment"
     audit.record(
         actor=actor,
         action="update",
@@ -160,7 +162,7 @@ def dismiss_flag(*, actor, flag: Flag) -> Flag:
 
 
 @transaction.atomic
-def block_user(*, actor, municipality: Municipality, user, reason: str) -> Block:
+def block_user(*, actor: User, municipality: Municipality, user: User, reason: str) -> Block:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for blocking this user.")})
@@ -183,7 +185,7 @@ def block_user(*, actor, municipality: Municipality, user, reason: str) -> Block
 
 
 @transaction.atomic
-def unblock_user(*, actor, municipality: Municipality, user) -> None:
+def unblock_user(*, actor: User, municipality: Municipality, user: User) -> None:
     block = Block.objects.select_for_update().filter(municipality=municipality, user=user).first()
     if block is None:
         raise ValidationError(_("This user is not blocked."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from roadmap.core.pagination import paginate
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from ..models import Visibility
+from ..models import Proposal, Visibility
 from ..permissions import can_moderate, can_view_process
 from . import selectors, services
 from .forms import ReasonForm
@@ -198,7 +198,7 @@ def flag_item(request, municipality: str, kind: str, pk: int):
     """A signed-in participant reports a published post they can see."""
     municipality = municipality_by_slug(municipality)
     item = selectors.item_in(municipality, kind, pk)
-    process = item.process if kind == "proposals" else item.proposal.process
+    process = item.process if isinstance(item, Proposal) else item.proposal.process
     if item.visibility != Visibility.PUBLISHED or not can_view_process(request.user, process):
         raise Http404
     form = ReasonForm(

@@ -28,7 +28,7 @@ def _language_of(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
-def recipients_for(proposal: Proposal, *, actor=None) -> QuerySet[User]:
+def recipients_for(proposal: Proposal, *, actor: User | None = None) -> QuerySet[User]:
     """Distinct active users who wrote, supported or commented on the proposal (one query).
     Deleted authors are already gone: their contributions point at nobody."""
     involved = (
@@ -58,7 +58,7 @@ def _status_message(proposal: Proposal, user: User) -> str:
         )
 
 
-def notify_status_change(proposal: Proposal, *, actor) -> list[Notification]:
+def notify_status_change(proposal: Proposal, *, actor: User) -> list[Notification]:
     """Tell everyone involved in the proposal (but the actor) that its status changed."""
     recipients = list(recipients_for(proposal, actor=actor))
     notifications = Notification.objects.bulk_create(
@@ -132,7 +132,8 @@ def send_daily_digest() -> int:
     """One e-mail per daily-digest user with everything not yet e-mailed; marks it e-mailed,
     so running it again sends nothing new. Returns the number of e-mails sent."""
     notifications = _pending_emails(Frequency.DAILY).order_by("user_id", "created_at", "pk")
-    messages, sent_ids = [], []
+    messages: list[mail.EmailMessage] = []
+    sent_ids: list[int] = []
     for _user_id, group in groupby(notifications, key=lambda n: n.user_id):
         batch = list(group)
         messages.append(_digest_email(batch[0].user, batch))

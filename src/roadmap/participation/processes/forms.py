@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.forms import style_widgets
+from roadmap.core.forms import form_field, style_widgets
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import District
 
@@ -53,9 +53,9 @@ class ProcessForm(forms.ModelForm):
         self.municipality = municipality
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["initiatives"].queryset = Initiative.objects.filter(
-            municipality=municipality
-        ).order_by("title")
+        form_field(
+            self, "initiatives", forms.ModelChoiceField
+        ).queryset = Initiative.objects.filter(municipality=municipality).order_by("title")
         if self.instance.pk and not self.is_bound:
             self.initial["categories_text"] = "\n".join(
                 self.instance.categories.values_list("name", flat=True)
@@ -95,7 +95,7 @@ class ProcessForm(forms.ModelForm):
     def _post_clean(self):
         # The municipality is not a form field: set it so the unique check can run.
         self.instance.municipality = self.municipality
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private, not in django-stubs
 
 
 class PhaseForm(forms.ModelForm):
@@ -124,7 +124,8 @@ class PhaseForm(forms.ModelForm):
         style_widgets(self)
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         starts_at, ends_at = cleaned_data.get("starts_at"), cleaned_data.get("ends_at")
         if not (starts_at and ends_at):
             return cleaned_data
@@ -172,7 +173,9 @@ class ResidentForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         self.municipality = municipality
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = municipality.districts.order_by("name")
+        form_field(
+            self, "district", forms.ModelChoiceField
+        ).queryset = municipality.districts.order_by("name")
         if not municipality.districts.exists():
             del self.fields["district"]
         style_widgets(self)

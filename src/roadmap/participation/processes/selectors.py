@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -15,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.accounts.models import User
 from roadmap.core.charts import DARK_TEXT, PALETTE, Chart, base_spec
+from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from ..models import (
@@ -27,6 +31,9 @@ from ..models import (
     ResidentVerification,
 )
 from ..permissions import ACTIONS, Decision, action_decision
+
+if TYPE_CHECKING:
+    from roadmap.initiatives.models import Initiative
 
 # --- phases -------------------------------------------------------------------------------
 
@@ -97,7 +104,7 @@ class PhaseBanner:
     decisions: list[tuple[str, Decision]]  # (action label, decision)
 
 
-def phase_banner(process: Process, user) -> PhaseBanner:
+def phase_banner(process: Process, user: User | AnonymousUser) -> PhaseBanner:
     phase = current_phase(process)
     if phase is None:
         return PhaseBanner(phase=None, decisions=[])
@@ -113,7 +120,7 @@ def phase_banner(process: Process, user) -> PhaseBanner:
 # --- processes ----------------------------------------------------------------------------
 
 
-def process_list(municipality, user) -> QuerySet[Process]:
+def process_list(municipality: Municipality, user: User | AnonymousUser) -> QuerySet[Process]:
     """Published processes for everyone; drafts too for the municipality's members."""
     processes = Process.objects.filter(municipality=municipality)
     if not is_member(user, municipality):
@@ -121,7 +128,7 @@ def process_list(municipality, user) -> QuerySet[Process]:
     return processes.prefetch_related("phases")
 
 
-def process_for_page(municipality, user, slug: str) -> Process:
+def process_for_page(municipality: Municipality, user: User | AnonymousUser, slug: str) -> Process:
     """A process looked up through its municipality; drafts are 404 to non-members."""
     processes = Process.objects.filter(municipality=municipality).prefetch_related(
         "categories",
@@ -133,7 +140,9 @@ def process_for_page(municipality, user, slug: str) -> Process:
     return get_object_or_404(processes, slug=slug)
 
 
-def _initiatives_shown(municipality, user):
+def _initiatives_shown(
+    municipality: Municipality, user: User | AnonymousUser
+) -> QuerySet[Initiative]:
     from roadmap.initiatives.models import Initiative
 
     initiatives = Initiative.objects.filter(municipality=municipality).order_by("title")
@@ -145,7 +154,7 @@ def _initiatives_shown(municipality, user):
 # --- residents and organisations ------------------------------------------------------------
 
 
-def verified_residents(municipality) -> QuerySet[ResidentVerification]:
+def verified_residents(municipality: Municipality) -> QuerySet[ResidentVerification]:
     return (
         ResidentVerification.objects.filter(municipality=municipality)
         .select_related("user", "district", "verified_by")
@@ -153,7 +162,7 @@ def verified_residents(municipality) -> QuerySet[ResidentVerification]:
     )
 
 
-def organisations(municipality) -> QuerySet[Organisation]:
+def organisations(municipality: Municipality) -> QuerySet[Organisation]:
     return (
         Organisation.objects.filter(municipality=municipality)
         .prefetch_related("members")
@@ -161,9 +170,11 @@ def organisations(municipality) -> QuerySet[Organisation]:
     )
 
 
-def organisations_of(user, municipality) -> QuerySet[Organisation]:
+def organisations_of(
+    user: User | AnonymousUser, municipality: Municipality
+) -> QuerySet[Organisation]:
     """The partner organisations of this municipality the user may speak for."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(municipality=municipality, members=user).order_by("name")
 
@@ -204,7 +215,7 @@ def _bucket_of(kind: str, day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def _bucket_starts(kind: str, first: datetime.date, last: datetime.date) -> list:
+def _bucket_starts(kind: str, first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """Every week or month from the first to the last contribution, gaps included."""
     if kind == "week":
         start = _bucket_of(kind, first)
@@ -216,7 +227,7 @@ def _bucket_starts(kind: str, first: datetime.date, last: datetime.date) -> list
     ]
 
 
-def _activity_by(process: Process, key: str) -> dict:
+def _activity_by(process: Process, key: str) -> dict[Any, list[int]]:
     """The process's stored counts summed per day or per district: a few hundred rows at most."""
     sums = {name: Sum(name) for name, _label in MEASURES}
     rows = ProcessActivity.objects.filter(process=process).values(key).annotate(**sums).order_by()
@@ -293,7 +304,7 @@ def _figure(
     horizontal: bool,
 ) -> Chart:
     """Chart and table of the four measures per category, with small counts suppressed."""
-    values = []
+    values: list[dict[str, object]] = []
     for category, counts in zip(categories, grid, strict=True):
         for (_name, measure), count in zip(MEASURES, counts, strict=True):
             suppressed = count < SUPPRESSION_THRESHOLD
@@ -319,10 +330,12 @@ def _figure(
     )
 
 
-def _small_multiples_spec(values, categories, category_title, horizontal: bool) -> dict:
+def _small_multiples_spec(
+    values: list[dict[str, object]], categories: list[str], category_title: str, horizontal: bool
+) -> dict[str, Any]:
     """One small bar chart per measure, every bar labelled ("<5" where suppressed)."""
     measures = [str(label) for _name, label in MEASURES]
-    category = {
+    category: dict[str, Any] = {
         "field": "category",
         "type": "ordinal" if not horizontal else "nominal",
         "sort": categories,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.municipalities.models import District, Municipality
 
@@ -61,7 +62,7 @@ def _write_process(process: Process, data: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def create_process(*, actor, municipality: Municipality, data: Mapping[str, Any]) -> Process:
+def create_process(*, actor: User, municipality: Municipality, data: Mapping[str, Any]) -> Process:
     process = Process(municipality=municipality, created_by=actor)
     _write_process(process, data)
     audit.record(
@@ -75,7 +76,7 @@ def create_process(*, actor, municipality: Municipality, data: Mapping[str, Any]
 
 
 @transaction.atomic
-def update_process(*, actor, process: Process, data: Mapping[str, Any]) -> Process:
+def update_process(*, actor: User, process: Process, data: Mapping[str, Any]) -> Process:
     process = Process.objects.select_for_update().get(pk=process.pk)
     before = _process_state(process)
     _write_process(process, data)
@@ -92,7 +93,7 @@ def update_process(*, actor, process: Process, data: Mapping[str, Any]) -> Proce
 
 
 @transaction.atomic
-def create_phase(*, actor, process: Process, data: Mapping[str, Any]) -> Phase:
+def create_phase(*, actor: User, process: Process, data: Mapping[str, Any]) -> Phase:
     phase = Phase(process=process, **{name: data[name] for name in PHASE_FIELDS if name in data})
     phase.save()
     audit.record(
@@ -107,7 +108,7 @@ def create_phase(*, actor, process: Process, data: Mapping[str, Any]) -> Phase:
 
 
 @transaction.atomic
-def update_phase(*, actor, phase: Phase, data: Mapping[str, Any]) -> Phase:
+def update_phase(*, actor: User, phase: Phase, data: Mapping[str, Any]) -> Phase:
     phase = Phase.objects.select_related("process__municipality").get(pk=phase.pk)
     before = audit.snapshot(phase, PHASE_FIELDS)
     for name in PHASE_FIELDS:
@@ -129,7 +130,7 @@ def update_phase(*, actor, phase: Phase, data: Mapping[str, Any]) -> Phase:
 
 @transaction.atomic
 def verify_resident(
-    *, actor, municipality: Municipality, user, district: District | None = None
+    *, actor: User, municipality: Municipality, user: User, district: District | None = None
 ) -> ResidentVerification:
     """Confirm (or re-confirm with another district) that a user lives in the municipality."""
     if district is not None and district.municipality_id != municipality.pk:
@@ -157,7 +158,7 @@ def verify_resident(
 
 
 @transaction.atomic
-def remove_resident(*, actor, verification: ResidentVerification) -> None:
+def remove_resident(*, actor: User, verification: ResidentVerification) -> None:
     audit.record(
         actor=actor,
         action="delete",
@@ -170,7 +171,7 @@ def remove_resident(*, actor, verification: ResidentVerification) -> None:
 
 @transaction.atomic
 def create_organisation(
-    *, actor, municipality: Municipality, data: Mapping[str, Any]
+    *, actor: User, municipality: Municipality, data: Mapping[str, Any]
 ) -> Organisation:
     organisation = Organisation.objects.create(
         municipality=municipality, name=data["name"], sector=data["sector"]
@@ -186,20 +187,20 @@ def create_organisation(
 
 
 @transaction.atomic
-def add_organisation_member(*, actor, organisation: Organisation, user) -> None:
+def add_organisation_member(*, actor: User, organisation: Organisation, user: User) -> None:
     before = audit.snapshot(organisation, ("members",))
     organisation.members.add(user)
     _record_members_change(actor, organisation, before)
 
 
 @transaction.atomic
-def remove_organisation_member(*, actor, organisation: Organisation, user) -> None:
+def remove_organisation_member(*, actor: User, organisation: Organisation, user: User) -> None:
     before = audit.snapshot(organisation, ("members",))
     organisation.members.remove(user)
     _record_members_change(actor, organisation, before)
 
 
-def _record_members_change(actor, organisation: Organisation, before: dict[str, Any]) -> None:
+def _record_members_change(actor: User, organisation: Organisation, before: dict[str, Any]) -> None:
     changes = audit.diff(before, audit.snapshot(organisation, ("members",)))
     if changes:
         audit.record(

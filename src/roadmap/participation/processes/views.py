@@ -255,7 +255,7 @@ def organisation_member_add(request, municipality, pk: int):
         messages.error(
             request,
             _("No member was added to %(organisation)s: %(error)s")
-            % {"organisation": organisation.name, "error": " ".join(form.errors["user"])},
+            % {"organisation": organisation.name, "error": " ".join(map(str, form.errors["user"]))},
         )
     return redirect("participation:organisations", municipality=municipality.slug)
 

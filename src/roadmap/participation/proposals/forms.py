@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.core.forms import form_field
 from roadmap.framework.models import ActionArea
 
-from ..models import Comment, Proposal, ProposalStatus
+from ..models import Category, Comment, Proposal, ProposalStatus
 from ..processes.selectors import organisations_of
 from . import selectors
 
@@ -35,7 +36,7 @@ class ProposalForm(forms.Form):
     body = forms.CharField(
         label=_("Your proposal"), max_length=20000, widget=forms.Textarea, help_text=MARKDOWN_HELP
     )
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Category"), empty_label=_("No category")
     )
     action_area = forms.ModelChoiceField(
@@ -53,7 +54,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, process, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = process.categories.all()
+        form_field(self, "category", forms.ModelChoiceField).queryset = process.categories.all()
         organisation = _organisation_field(user, process.municipality)
         if organisation is not None:
             self.fields["organisation"] = organisation
@@ -81,7 +82,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, proposal, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = proposal.comments.all()
+        form_field(self, "parent", forms.ModelChoiceField).queryset = proposal.comments.all()
         organisation = _organisation_field(user, proposal.process.municipality)
         if organisation is not None:
             self.fields["organisation"] = organisation
@@ -101,7 +102,7 @@ class ProposalFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *ProposalStatus.choices]
     )
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Category"), empty_label=_("Any category")
     )
     action_area = forms.ModelChoiceField(
@@ -114,7 +115,7 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = process.categories.all()
+        form_field(self, "category", forms.ModelChoiceField).queryset = process.categories.all()
 
     def filters(self) -> selectors.ProposalFilters:
         self.is_valid()  # cleaned_data then holds the valid fields only

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Comment, Process, Proposal, Support, Visibility
+from roadmap.accounts.models import User
+from roadmap.framework.models import ActionArea
+
+from ..models import Category, Comment, Process, Proposal, Support, Visibility
 from ..permissions import can_moderate, can_view_process
 
 # Random order: sort by (id * multiplier + offset) mod a prime, a permutation of the ids for any
@@ -21,7 +26,7 @@ SORT_MOST_SUPPORTED = "supported"
 SORT_RANDOM = "random"
 
 
-def visible_process(municipality_slug: str, user, slug: str) -> Process:
+def visible_process(municipality_slug: str, user: User | AnonymousUser, slug: str) -> Process:
     """A process of this municipality the user may see, with its municipality; otherwise 404
     (drafts stay unknown)."""
     process = get_object_or_404(
@@ -34,7 +39,7 @@ def visible_process(municipality_slug: str, user, slug: str) -> Process:
     return process
 
 
-def _visible_to(user, process: Process) -> Q:
+def _visible_to(user: User | AnonymousUser, process: Process) -> Q:
     """Published and hidden proposals (hidden ones show only why), plus the viewer's own pending
     ones; moderators see every pending one too."""
     shown = Q(visibility__in=[Visibility.PUBLISHED, Visibility.HIDDEN])
@@ -49,13 +54,15 @@ def _visible_to(user, process: Process) -> Q:
 class ProposalFilters:
     text: str = ""
     status: str = ""
-    category: object = None
-    action_area: object = None
+    category: Category | None = None
+    action_area: ActionArea | None = None
     sort: str = SORT_NEWEST
     random_seed: tuple[int, int] = field(default=(1, 0))
 
 
-def proposal_list(process: Process, user, filters: ProposalFilters) -> QuerySet[Proposal]:
+def proposal_list(
+    process: Process, user: User | AnonymousUser, filters: ProposalFilters
+) -> QuerySet[Proposal]:
     proposals = (
         Proposal.objects.filter(process=process)
         .filter(_visible_to(user, process))
@@ -83,7 +90,7 @@ def proposal_list(process: Process, user, filters: ProposalFilters) -> QuerySet[
     return proposals.order_by("-created_at", "-id")
 
 
-def proposal_detail(process: Process, user, pk: int) -> Proposal:
+def proposal_detail(process: Process, user: User | AnonymousUser, pk: int) -> Proposal:
     """A proposal of this process the user may see: pending ones only for the author and
     moderators; anything else is a 404."""
     proposal = get_object_or_404(
@@ -110,8 +117,8 @@ def proposal_to_support(process: Process, pk: int) -> Proposal:
     return proposal
 
 
-def has_supported(user, proposal: Proposal) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def has_supported(user: User | AnonymousUser, proposal: Proposal) -> bool:
+    if not user.is_authenticated:
         return False
     return Support.objects.filter(proposal=proposal, user=user).exists()
 
@@ -127,7 +134,7 @@ class CommentNode:
 THREADS_PER_PAGE = 20
 
 
-def _comments_shown(proposal: Proposal, user) -> QuerySet[Comment]:
+def _comments_shown(proposal: Proposal, user: User | AnonymousUser) -> QuerySet[Comment]:
     """Pending comments show only to their author."""
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     return Comment.objects.filter(proposal=proposal).exclude(
@@ -135,7 +142,7 @@ def _comments_shown(proposal: Proposal, user) -> QuerySet[Comment]:
     )
 
 
-def comment_threads(proposal: Proposal, user) -> QuerySet[Comment]:
+def comment_threads(proposal: Proposal, user: User | AnonymousUser) -> QuerySet[Comment]:
     """The top-level comments shown to this user, oldest first: paginate these."""
     return (
         _comments_shown(proposal, user)
@@ -145,7 +152,9 @@ def comment_threads(proposal: Proposal, user) -> QuerySet[Comment]:
     )
 
 
-def comment_tree(proposal: Proposal, user, threads) -> list[CommentNode]:
+def comment_tree(
+    proposal: Proposal, user: User | AnonymousUser, threads: Iterable[Comment]
+) -> list[CommentNode]:
     """These top-level comments with their replies as a tree, the replies read in ONE query.
 
     Replies under a comment that is not shown are left out with it."""
@@ -167,10 +176,10 @@ def comment_tree(proposal: Proposal, user, threads) -> list[CommentNode]:
     return roots
 
 
-def thread_page_number(comment: Comment, user) -> int:
+def thread_page_number(comment: Comment, user: User | AnonymousUser) -> int:
     """The page of `comment_threads` that shows this comment's thread."""
     root = comment
-    while root.parent_id is not None:
+    while root.parent is not None:  # no query at the top: parent_id is None there
         root = root.parent
     earlier = (
         comment_threads(root.proposal, user)

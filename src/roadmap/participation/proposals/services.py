@@ -9,18 +9,21 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roadmap.accounts.models import User
 from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.core.text import contains_link, render_markdown
+from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from .. import activity_services
-from ..models import Comment, Proposal, Support, Visibility
+from ..models import Comment, Organisation, Phase, Process, Proposal, Support, Visibility
 from ..permissions import action_decision
 from ..processes.selectors import current_phase, organisations_of
 
@@ -40,23 +43,24 @@ class Refused(Exception):
         self.message = message
 
 
-def _require(user, process, action: str):
+def _require(user: User, process: Process, action: str) -> Phase:
     """The current phase, if it lets this user take this action; otherwise Refused."""
     phase = current_phase(process)
     decision = action_decision(user, phase, action)
     if not decision:
         raise Refused(decision.reason)
+    assert phase is not None, "action_decision refuses when no phase is open"
     return phase
 
 
-def _check_rate(user) -> None:
+def _check_rate(user: User) -> None:
     if POSTING.is_exceeded(f"user:{user.pk}"):
         raise Refused(
             _("You have posted a lot in the last hour. Please wait a while before posting again.")
         )
 
 
-def _visibility_for(user, *texts: str) -> str:
+def _visibility_for(user: User, *texts: str) -> str:
     """Links from brand-new accounts wait for approval: a common pattern of spam."""
     is_new = user.date_joined > timezone.now() - NEW_ACCOUNT_AGE
     if is_new and any(contains_link(text) for text in texts):
@@ -64,7 +68,14 @@ def _visibility_for(user, *texts: str) -> str:
     return Visibility.PUBLISHED
 
 
-def _record_if_official(user, municipality, action: str, obj, subject, changes) -> None:
+def _record_if_official(
+    user: User,
+    municipality: Municipality,
+    action: str,
+    obj: models.Model,
+    subject: models.Model,
+    changes: dict[str, Any] | None,
+) -> None:
     if is_member(user, municipality):
         audit.record(
             actor=user,
@@ -76,7 +87,7 @@ def _record_if_official(user, municipality, action: str, obj, subject, changes) 
         )
 
 
-def can_edit(user, proposal: Proposal) -> tuple[bool, str]:
+def can_edit(user: User | AnonymousUser, proposal: Proposal) -> tuple[bool, str]:
     """Only the author, and only until the first support: people supported what they read."""
     if not getattr(user, "is_authenticated", False) or proposal.author_id != user.pk:
         return False, _("Only the author can edit this proposal.")
@@ -89,7 +100,9 @@ def can_edit(user, proposal: Proposal) -> tuple[bool, str]:
     return True, ""
 
 
-def _check_organisation(user, municipality, organisation) -> None:
+def _check_organisation(
+    user: User, municipality: Municipality, organisation: Organisation | None
+) -> None:
     if (
         organisation is not None
         and not organisations_of(user, municipality).filter(pk=organisation.pk).exists()
@@ -97,7 +110,7 @@ def _check_organisation(user, municipality, organisation) -> None:
         raise Refused(_("You cannot post on behalf of this organisation."))
 
 
-def _proposal_values(user, process, data: dict[str, Any]) -> dict[str, Any]:
+def _proposal_values(user: User, process: Process, data: dict[str, Any]) -> dict[str, Any]:
     """The editable fields from a form's cleaned data, with the choices checked again."""
     category = data.get("category")
     if category is not None and category.process_id != process.pk:
@@ -114,7 +127,7 @@ def _proposal_values(user, process, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_proposal(*, author, process, data: dict[str, Any]) -> Proposal:
+def create_proposal(*, author: User, process: Process, data: dict[str, Any]) -> Proposal:
     phase = _require(author, process, "propose")
     _check_rate(author)
     proposal = Proposal(
@@ -145,7 +158,7 @@ def create_proposal(*, author, process, data: dict[str, Any]) -> Proposal:
 
 
 @transaction.atomic
-def update_proposal(*, actor, proposal: Proposal, data: dict[str, Any]) -> Proposal:
+def update_proposal(*, actor: User, proposal: Proposal, data: dict[str, Any]) -> Proposal:
     _require(actor, proposal.process, "propose")
     # Read again under the write lock: a support may have arrived since the form was shown.
     proposal = (
@@ -195,7 +208,7 @@ def _move_support_count(proposal: Proposal, delta: int) -> None:
         (proposal.support_count,) = cursor.fetchone()
 
 
-def support(*, user, proposal: Proposal) -> bool:
+def support(*, user: User, proposal: Proposal) -> bool:
     """Support a proposal; True if this added a support, False if the user already supported it.
     `proposal.support_count` then holds the stored count."""
     # Supports are the most frequent write. The permission checks read facts that change
@@ -218,7 +231,7 @@ def support(*, user, proposal: Proposal) -> bool:
     return True
 
 
-def withdraw_support(*, user, proposal: Proposal) -> bool:
+def withdraw_support(*, user: User, proposal: Proposal) -> bool:
     """Take a support back; True if there was one to take back."""
     _require(user, proposal.process, "support")
     with transaction.atomic():
@@ -238,7 +251,12 @@ def withdraw_support(*, user, proposal: Proposal) -> bool:
 
 @transaction.atomic
 def add_comment(
-    *, author, proposal: Proposal, body: str, parent: Comment | None = None, organisation=None
+    *,
+    author: User,
+    proposal: Proposal,
+    body: str,
+    parent: Comment | None = None,
+    organisation: Organisation | None = None,
 ) -> Comment:
     _require(author, proposal.process, "comment")
     _require_published(proposal)
