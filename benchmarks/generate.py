@@ -130,17 +130,18 @@ class Network:
         from django.contrib.contenttypes.models import ContentType
         from django.db import connection
 
-        from roadmap.core.demo import EVIDENCE, FJORDVIK_INITIATIVES, MITIGATIONS
         from roadmap.framework.models import ActionArea, Barrier, Principle, Purpose
+        from roadmap.initiatives.demo import demo_data
         from roadmap.initiatives.models import Initiative
 
         self.rng = rng
         self.today = today
         self.password = make_password(BENCH_PASSWORD)
-        self.texts = FJORDVIK_INITIATIVES
-        self.lessons = [lesson for text in FJORDVIK_INITIATIVES for lesson in text.lessons]
-        self.evidence = EVIDENCE
-        self.mitigations = MITIGATIONS
+        demo = demo_data()
+        self.texts = demo.municipality.initiatives
+        self.lessons = [lesson for text in self.texts for lesson in text.lessons]
+        self.evidence = demo.evidence
+        self.mitigations = demo.mitigations
         self.areas = list(ActionArea.objects.order_by("order").values_list("id", flat=True))
         self.purposes = list(Purpose.objects.order_by("order").values_list("id", flat=True))
         self.principles = list(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "roadmap.indicators",
     "roadmap.workshops",
     "roadmap.pages",
+    "roadmap.demo",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
 ]

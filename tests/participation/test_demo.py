@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from roadmap.accounts.models import User
-from roadmap.core.demo import DEMO_ADMIN_PASSWORD, DEMO_SLUG, build_demo
+from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_SLUG, build_demo
 from roadmap.participation.demo import demo_usernames
 from roadmap.participation.models import (
     Comment,

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from roadmap.accounts.privacy import DELETED_PARTICIPANT, delete_account, export_user_data
-from roadmap.core.demo import build_demo
+from roadmap.demo.build import build_demo
 from roadmap.participation.models import Visibility
 from roadmap.workshops.demo import PROCESS_SLUG
 from roadmap.workshops.models import Note, NoteVote, Theme, Workshop

@@ -2,8 +2,9 @@
 proposals and supports now, one showing its results), residents, a partner organisation,
 proposals with threads, supports, answers, moderation and notifications.
 
-Texts are hand-written below; who wrote, commented and supported what is drawn from one
-seeded generator, so two builds give the same data. Dates are offsets from the build day.
+Texts come from data/demo.yaml, read and checked against SCHEMA before anything is written;
+who wrote, commented and supported what is drawn from one seeded generator, so two builds give
+the same data. Dates are offsets from the build day.
 Stored counts (supports, comments) are set from the rows created, so count == rows.
 """
 
@@ -12,12 +13,26 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from roadmap.accounts.models import User
+from roadmap.core.datafiles import (
+    OPTIONAL,
+    Boolean,
+    Choice,
+    Integer,
+    ListOf,
+    Record,
+    Reference,
+    Text,
+    load,
+)
 from roadmap.core.text import render_markdown
+from roadmap.initiatives.demo import PortfolioData
+from roadmap.initiatives.demo import demo_data as portfolio_data
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import Municipality
 
@@ -37,28 +52,31 @@ from .models import (
     Visibility,
 )
 
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 SEED = 20260413
-# Demo participants: (username, display name, district where verified as resident or None).
-PARTICIPANTS = (
-    ("demo-participant", None, "Strandvika"),  # made by core.demo; verified here
-    ("demo-resident-liv", "Liv Aasen", "Strandvika"),
-    ("demo-resident-omar", "Omar Haddad", "Lia"),
-    ("demo-resident-eirik", "Eirik Solheim", "Havnebyen"),
-    ("demo-resident-sunniva", "Sunniva Dahl", "Sentrum"),
-    ("demo-resident-tobias", "Tobias Rønning", "Nordre Fjordvik"),
-    ("demo-resident-maja", "Maja Kristiansen", "Øvre dal"),
-    ("demo-resident-nils", "Nils Brekke", None),
-    ("demo-resident-hanne", "Hanne Lie", None),
-    ("demo-resident-yusuf", "Yusuf Ali", None),
-)
-PARTNER_ORGANISATION = "Friends of Strandvika Beach"
-PARTNER_MEMBER = "demo-resident-liv"
-DATA_STATEMENT = (
-    "We store your account name, what you write and which proposals you support, to run "
-    "this process and report back. Residents' districts are used only for anonymous "
-    "figures (groups under five are not shown). You can download or delete your data from "
-    "your account page."
-)
+
+
+@dataclass(frozen=True)
+class ParticipantSpec:
+    username: str
+    # None: an account the portfolio demo makes (initiatives.demo); it is only verified here.
+    display_name: str | None = None
+    # District where verified as a resident, or None.
+    resident_of: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    name: str
+    sector: str
+    member: str
+
+
+@dataclass(frozen=True)
+class HiddenCommentSpec:
+    proposal: str
+    text: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -73,200 +91,6 @@ class ProposalSpec:
     initiative: str = ""
     by_organisation: bool = False
     visibility: str = Visibility.PUBLISHED
-
-
-PARK_PROPOSALS = (
-    ProposalSpec(
-        "Skate bowl by the old pier",
-        "A small concrete bowl for skaters and scooters, away from the benches.",
-        "Play and activity",
-        "Strandvika",
-    ),
-    ProposalSpec(
-        "Covered barbecue area",
-        "A roofed place with fixed grills so families can meet even when it rains.",
-        "Meeting places",
-        "Strandvika",
-    ),
-    ProposalSpec(
-        "Keep the old pine trees",
-        "The three pines by the beach give shade and shelter. Please design around them.",
-        "Nature and water",
-        "Strandvika",
-        by_organisation=True,
-    ),
-    ProposalSpec(
-        "Outdoor gym for all ages",
-        "Simple equipment that works for teenagers and for the seniors from the care centre.",
-        "Play and activity",
-        "Lia",
-    ),
-    ProposalSpec(
-        "Night lighting along the path",
-        "Low lights that point down, so the path feels safe in winter without lighting up the sky.",
-        "Meeting places",
-        "Strandvika",
-    ),
-    ProposalSpec(
-        "Kayak launch and storage",
-        "A ramp into the water and lockers for kayaks and paddle boards.",
-        "Nature and water",
-        "Havnebyen",
-    ),
-    ProposalSpec(
-        "Stage for school concerts",
-        "A small open stage where the schools and youth clubs can play in summer.",
-        "Meeting places",
-        "Sentrum",
-    ),
-    ProposalSpec(
-        "Rain garden instead of asphalt",
-        "Let the rain soak into planted beds instead of running into the fjord.",
-        "Nature and water",
-        "Strandvika",
-    ),
-    ProposalSpec(
-        "Public toilets open all year",
-        "Without toilets nobody stays long. They should be open in winter too.",
-        "Meeting places",
-        "Nordre Fjordvik",
-    ),
-    ProposalSpec(
-        "Climbing rocks for small children",
-        "Natural rocks to climb instead of a plastic playground.",
-        "Play and activity",
-        "Lia",
-    ),
-    ProposalSpec(
-        "Drinking water fountain",
-        "A fountain by the beach so nobody has to buy bottled water.",
-        "Nature and water",
-        "Strandvika",
-    ),
-    ProposalSpec(
-        "Benches facing the sunset",
-        "Most benches face the road. Turn some of them towards the fjord.",
-        "Meeting places",
-        "Øvre dal",
-    ),
-    ProposalSpec(
-        "Cheap sunglasses for everyone",
-        "Great deals at www.sunny-deals.example every day!",
-        "Meeting places",
-        "Sentrum",
-        visibility=Visibility.PENDING,
-    ),
-)
-
-CLIMATE_PROPOSALS = (
-    ProposalSpec(
-        "Heat pumps in the remaining schools",
-        "Lia School saved more than half its energy. Do the same in the other schools.",
-        "Energy",
-        "Lia",
-        status=ProposalStatus.ACCEPTED,
-        answer="You said: finish the heat-pump retrofits in the schools. We did: the climate "
-        "budget funds four more schools in 2027 through the heat-pump programme.",
-        initiative="Heat-pump retrofits in municipal buildings",
-    ),
-    ProposalSpec(
-        "More e-bikes at the ferry hub",
-        "The hub runs out of e-bikes every morning. Double the number.",
-        "Transport",
-        "Havnebyen",
-        status=ProposalStatus.PARTLY_ACCEPTED,
-        answer="You said: more e-bikes at the ferry. We did: ten more e-bikes from May; the "
-        "operator will report on use before we add more.",
-    ),
-    ProposalSpec(
-        "Free buses on Saturdays",
-        "Free buses at weekends would get people out of their cars.",
-        "Transport",
-        "Sentrum",
-        status=ProposalStatus.REJECTED,
-        answer="Buses are run by the county, so the municipality cannot make them free. We "
-        "have passed the proposal on to the county council.",
-    ),
-    ProposalSpec(
-        "Solar panels on the sports hall",
-        "The big flat roof of the sports hall is perfect for solar panels.",
-        "Energy",
-        "Nordre Fjordvik",
-        status=ProposalStatus.UNDER_REVIEW,
-    ),
-    ProposalSpec(
-        "Food waste collection for flats",
-        "Blocks of flats should get food waste bins like houses have.",
-        "Food and waste",
-        "Sentrum",
-        status=ProposalStatus.IMPLEMENTED,
-        answer="You said: food waste bins for flats. We did: all blocks with more than eight "
-        "flats got brown bins in March.",
-    ),
-    ProposalSpec(
-        "Repair café in the library",
-        "A monthly evening where volunteers help fix clothes, bikes and electronics.",
-        "Food and waste",
-        "Sentrum",
-        status=ProposalStatus.ACCEPTED,
-        answer="You said: a repair café. We did: the library hosts one on the first Thursday "
-        "of every month.",
-    ),
-    ProposalSpec(
-        "Charging points at the cabins",
-        "Cabin owners in Øvre dal drive far. Put chargers at the parking by the lake.",
-        "Transport",
-        "Øvre dal",
-    ),
-    ProposalSpec(
-        "Shared tool library",
-        "Borrow a drill instead of buying one.",
-        "Food and waste",
-        "Lia",
-    ),
-    ProposalSpec(
-        "Insulation grants for old houses",
-        "Help owners of houses from the 1960s insulate their walls.",
-        "Energy",
-        "Nordre Fjordvik",
-        status=ProposalStatus.UNDER_REVIEW,
-    ),
-    ProposalSpec(
-        "Safe bike lane to Lia School",
-        "Parents drive because the road has no bike lane.",
-        "Transport",
-        "Lia",
-    ),
-    ProposalSpec(
-        "Local food market every Saturday",
-        "Let farmers from the valley sell directly at the harbour.",
-        "Food and waste",
-        "Havnebyen",
-    ),
-    ProposalSpec(
-        "Car-free Sundays in the centre",
-        "Close the main street to cars on summer Sundays.",
-        "Transport",
-        "Sentrum",
-    ),
-)
-
-COMMENTS = (
-    "Yes, please! My children would use this every day.",
-    "Good idea, but who will maintain it?",
-    "We did something similar in our old town and it worked well.",
-    "I agree, as long as it does not take away space for others.",
-    "Could this be combined with one of the other proposals?",
-    "Please think about people in wheelchairs too.",
-)
-REPLIES = (
-    "Good point, the youth council discussed the same thing.",
-    "The volunteers in our association could help.",
-    "Agreed.",
-    "Maybe the county has money for this.",
-)
-HIDDEN_COMMENT = "Everyone who supports this is an idiot."
-HIDDEN_REASON = "Hidden because it insults other participants (rule 2: be respectful)."
 
 
 @dataclass(frozen=True)
@@ -295,90 +119,178 @@ class ProcessSpec:
     proposals: tuple[ProposalSpec, ...]
 
 
-PROCESSES = (
-    ProcessSpec(
-        title="Strandvika park co-design",
-        slug="strandvika-park",
-        summary="Tell us what the new park at Strandvika should have, and support the ideas "
-        "you like best.",
-        description="The old car park at Strandvika becomes a park. Young people and everyone "
-        "else in Fjordvik can propose ideas, discuss them and support them. The youth "
-        "council's design workshops start from the most supported proposals.",
-        initiatives=("Youth co-design of Strandvika park",),
-        categories=("Meeting places", "Nature and water", "Play and activity"),
-        phases=(
-            PhaseSpec("information", "Get to know the site", -60, -30),
-            PhaseSpec(
-                "proposals",
-                "Proposals and support",
-                -30,
-                21,
-                propose=Audience.ANYONE,
-                comment=Audience.ANYONE,
-                support=Audience.VERIFIED,
-            ),
-            PhaseSpec("workshop", "Design workshops", 21, 60),
-            PhaseSpec("results", "The chosen design", 60, 120),
-        ),
-        proposal_phase=1,
-        proposals=PARK_PROPOSALS,
-    ),
-    ProcessSpec(
-        title="Climate budget 2027",
-        slug="climate-budget-2027",
-        summary="Inhabitants proposed how to spend next year's climate budget; here is what "
-        "the municipality decided.",
-        description="Proposals were collected in spring and supported by residents. The "
-        "municipality has answered every proposal with enough support.",
-        initiatives=(
-            "Heat-pump retrofits in municipal buildings",
-            "Mobility hub pilot at the Havnebyen ferry terminal",
-        ),
-        categories=("Energy", "Food and waste", "Transport"),
-        phases=(
-            PhaseSpec(
-                "proposals",
-                "Proposals",
-                -150,
-                -100,
-                propose=Audience.ANYONE,
-                comment=Audience.ANYONE,
-            ),
-            PhaseSpec(
-                "support",
-                "Support",
-                -100,
-                -70,
-                comment=Audience.ANYONE,
-                support=Audience.VERIFIED,
-            ),
-            PhaseSpec("results", "You said, we did", -30, 335),
-        ),
-        proposal_phase=0,
-        proposals=CLIMATE_PROPOSALS,
-    ),
+@dataclass(frozen=True)
+class ProcessTexts:
+    """A one-phase process that another app's demo builds (a workshop, an opinion map)."""
+
+    title: str
+    summary: str
+    description: str
+    data_statement: str
+
+
+@dataclass(frozen=True)
+class PhaseDates:
+    title: str
+    # Days from the build day to the start and end of the phase.
+    starts: int
+    ends: int
+
+
+PROCESS_TEXTS = Record(
+    ProcessTexts,
+    {"title": Text(), "summary": Text(), "description": Text(), "data_statement": Text()},
+    label="title",
+)
+PHASE_DATES = Record(
+    PhaseDates, {"title": Text(), "starts": Integer(), "ends": Integer()}, label="title"
 )
 
 
-def demo_usernames() -> list[str]:
-    """The accounts this module creates (demo-participant belongs to core.demo)."""
-    return [username for username, display_name, _ in PARTICIPANTS if display_name]
+@dataclass(frozen=True)
+class ParticipationData:
+    participants: tuple[ParticipantSpec, ...]
+    organisation: OrganisationSpec
+    data_statement: str
+    comments: tuple[str, ...]
+    replies: tuple[str, ...]
+    hidden_comment: HiddenCommentSpec
+    processes: tuple[ProcessSpec, ...]
+
+
+_PROPOSAL = Record(
+    ProposalSpec,
+    {
+        "title": Text(),
+        "body": Text(),
+        "category": Reference("category"),
+        "district": Reference("district"),
+        "status": Choice(ProposalStatus, default=OPTIONAL),
+        "answer": Text(default=OPTIONAL),
+        "initiative": Reference("initiative", default=OPTIONAL),
+        "by_organisation": Boolean(default=OPTIONAL),
+        "visibility": Choice(Visibility, default=OPTIONAL),
+    },
+    label="title",
+)
+_PHASE = Record(
+    PhaseSpec,
+    {
+        "kind": Choice(Phase.Kind),
+        "title": Text(),
+        "starts": Integer(),
+        "ends": Integer(),
+        "propose": Choice(Audience, default=OPTIONAL),
+        "comment": Choice(Audience, default=OPTIONAL),
+        "support": Choice(Audience, default=OPTIONAL),
+    },
+    label="title",
+)
+SCHEMA = Record(
+    ParticipationData,
+    {
+        "participants": ListOf(
+            Record(
+                ParticipantSpec,
+                {
+                    "username": Text(),
+                    "display_name": Text(default=OPTIONAL),
+                    "resident_of": Reference("district", default=OPTIONAL),
+                },
+                label="username",
+            ),
+            min_items=1,
+        ),
+        "organisation": Record(
+            OrganisationSpec,
+            {
+                "name": Text(),
+                "sector": Choice(Organisation.Sector),
+                "member": Reference("participant"),
+            },
+            label="name",
+        ),
+        "data_statement": Text(),
+        "comments": ListOf(Text(), min_items=1),
+        "replies": ListOf(Text(), min_items=1),
+        "hidden_comment": Record(
+            HiddenCommentSpec,
+            {"proposal": Reference("proposal"), "text": Text(), "reason": Text()},
+        ),
+        "processes": ListOf(
+            Record(
+                ProcessSpec,
+                {
+                    "title": Text(),
+                    "slug": Text(),
+                    "summary": Text(),
+                    "description": Text(),
+                    "initiatives": ListOf(Reference("initiative")),
+                    "categories": ListOf(Text(), min_items=1),
+                    "phases": ListOf(_PHASE, min_items=1),
+                    "proposal_phase": Integer(minimum=0),
+                    "proposals": ListOf(_PROPOSAL),
+                },
+                label="title",
+            ),
+            min_items=1,
+        ),
+    },
+)
+
+
+def demo_data(portfolio: PortfolioData | None = None) -> ParticipationData:
+    """The participation data file, checked completely (DataFileError names every problem).
+
+    Initiatives and districts are those of the portfolio demo's municipality.
+    """
+    portfolio = portfolio or portfolio_data()
+
+    def known(data: ParticipationData) -> dict[str, list[str]]:
+        initiatives = portfolio.municipality.initiatives
+        return {
+            "initiative": [initiative.title for initiative in initiatives],
+            "district": list(portfolio.municipality.districts),
+            "participant": [participant.username for participant in data.participants],
+            "category": [name for process in data.processes for name in process.categories],
+            "proposal": [item.title for process in data.processes for item in process.proposals],
+        }
+
+    return load(DATA_FILE, SCHEMA, known)
+
+
+def demo_usernames(data: ParticipationData | None = None) -> list[str]:
+    """The accounts this module creates (not those of the portfolio demo it verifies)."""
+    data = data or demo_data()
+    return [participant.username for participant in data.participants if participant.display_name]
 
 
 @transaction.atomic
 def build_participation_demo(
-    *, municipality: Municipality, today: datetime.date, password: str
+    *,
+    municipality: Municipality,
+    today: datetime.date,
+    password: str,
+    data: ParticipationData | None = None,
 ) -> list[Process]:
     """Build Fjordvik's processes; `password` is the hashed demo password."""
-    builder = _ParticipationBuilder(municipality, today, password)
-    processes = [builder.process(spec) for spec in PROCESSES]
+    data = data or demo_data()
+    builder = _ParticipationBuilder(data, municipality, today, password)
+    processes = [builder.process(spec) for spec in data.processes]
     # The demo writes its rows in bulk, past the services: count its figures once at the end.
     rebuild_process_activity([process.pk for process in processes])
     return processes
 
 
 class _ParticipationBuilder:
-    def __init__(self, municipality: Municipality, today: datetime.date, password: str):
+    def __init__(
+        self,
+        data: ParticipationData,
+        municipality: Municipality,
+        today: datetime.date,
+        password: str,
+    ):
+        self.data = data
         self.municipality = municipality
         self.rng = random.Random(SEED)
         self.now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
@@ -389,29 +301,28 @@ class _ParticipationBuilder:
 
     def _participants(self, password: str) -> list[User]:
         # A rebuild removes the previous demo participants first (their rows go with them).
-        User.objects.filter(username__in=demo_usernames()).delete()
+        User.objects.filter(username__in=demo_usernames(self.data)).delete()
         User.objects.bulk_create(
             User(
-                username=username,
-                email=f"{username}@demo.example",
-                display_name=display_name,
+                username=participant.username,
+                email=f"{participant.username}@demo.example",
+                display_name=participant.display_name,
                 password=password,
             )
-            for username, display_name, _ in PARTICIPANTS
-            if display_name
+            for participant in self.data.participants
+            if participant.display_name
         )
-        by_name = User.objects.in_bulk(
-            [username for username, *_ in PARTICIPANTS], field_name="username"
-        )
-        return [by_name[username] for username, *_ in PARTICIPANTS]
+        usernames = [participant.username for participant in self.data.participants]
+        by_name = User.objects.in_bulk(usernames, field_name="username")
+        return [by_name[username] for username in usernames]
 
     def _verify_residents(self) -> list[User]:
         districts = {district.name: district for district in self.municipality.districts.all()}
         admin = User.objects.get(username="demo-admin")
         residents = [
             (user, districts[district])
-            for user, (_, _, district) in zip(self.participants, PARTICIPANTS, strict=True)
-            if district
+            for user, participant in zip(self.participants, self.data.participants, strict=True)
+            if (district := participant.resident_of)
         ]
         ResidentVerification.objects.bulk_create(
             ResidentVerification(
@@ -424,10 +335,10 @@ class _ParticipationBuilder:
     def _organisation(self) -> Organisation:
         organisation = Organisation.objects.create(
             municipality=self.municipality,
-            name=PARTNER_ORGANISATION,
-            sector=Organisation.Sector.VOLUNTARY,
+            name=self.data.organisation.name,
+            sector=self.data.organisation.sector,
         )
-        organisation.members.add(self._user(PARTNER_MEMBER))
+        organisation.members.add(self._user(self.data.organisation.member))
         return organisation
 
     def _user(self, username: str) -> User:
@@ -445,7 +356,7 @@ class _ParticipationBuilder:
             slug=spec.slug,
             summary=spec.summary,
             description=spec.description,
-            data_statement=DATA_STATEMENT,
+            data_statement=self.data.data_statement,
             is_published=True,
             created_by=self.official,
         )
@@ -486,7 +397,7 @@ class _ParticipationBuilder:
         phase_days: tuple[int, int],
     ) -> None:
         if item.by_organisation:
-            author = self._user(PARTNER_MEMBER)
+            author = self._user(self.data.organisation.member)
         else:
             author = self.rng.choice(self.participants)
         created = self._at(self.rng.uniform(*phase_days))
@@ -533,22 +444,24 @@ class _ParticipationBuilder:
     def _comments(self, proposal: Proposal, author: User, created: datetime.datetime) -> None:
         """Zero to three comments, some with replies two levels deep; one is hidden."""
         others = [user for user in self.participants if user != author]
+        comments, replies = self.data.comments, self.data.replies
         for _ in range(self.rng.randint(0, 3)):
             commenter = self.rng.choice(others)
-            top = self._comment(proposal, commenter, self.rng.choice(COMMENTS))
+            top = self._comment(proposal, commenter, self.rng.choice(comments))
             if self.rng.random() < 0.5:
-                reply = self._comment(proposal, author, self.rng.choice(REPLIES), parent=top)
+                reply = self._comment(proposal, author, self.rng.choice(replies), parent=top)
                 if self.rng.random() < 0.5:
-                    self._comment(proposal, commenter, self.rng.choice(REPLIES), parent=reply)
+                    self._comment(proposal, commenter, self.rng.choice(replies), parent=reply)
             Notification.objects.create(
                 user=author,
                 proposal=proposal,
                 message=f"New comment on your proposal “{proposal.title}”.",
             )
-        if proposal.title == PARK_PROPOSALS[0].title:
-            hidden = self._comment(proposal, self.rng.choice(others), HIDDEN_COMMENT)
+        hidden_comment = self.data.hidden_comment
+        if proposal.title == hidden_comment.proposal:
+            hidden = self._comment(proposal, self.rng.choice(others), hidden_comment.text)
             hidden.visibility = Visibility.HIDDEN
-            hidden.moderation_reason = HIDDEN_REASON
+            hidden.moderation_reason = hidden_comment.reason
             hidden.save(update_fields=["visibility", "moderation_reason"])
 
     def _comment(

@@ -1,6 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 
-from roadmap.core.demo import DEMO_SLUG, DemoExistsError, build_demo
+from roadmap.core.datafiles import DataFileError
+from roadmap.demo.build import DEMO_SLUG, DemoExistsError, build_demo
 
 
 class Command(BaseCommand):
@@ -10,13 +11,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete the demo municipalities and demo accounts first, then rebuild them.",
+            help="Delete the demo municipalities and demo accounts first, then rebuild them "
+            "(only once every demo data file has been read without problems).",
         )
 
     def handle(self, *args, **options):
         try:
             build_demo(reset=options["reset"])
-        except DemoExistsError as error:
+        except (DemoExistsError, DataFileError) as error:
             raise CommandError(str(error)) from error
         if options["verbosity"] > 1:
             self.stdout.write(f"Built the demo municipality '{DEMO_SLUG}'.")

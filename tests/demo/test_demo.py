@@ -6,14 +6,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from roadmap.accounts.models import User
-from roadmap.core.demo import (
+from roadmap.core.models import AuditEvent
+from roadmap.demo.build import (
     DEMO_ADMIN_PASSWORD,
     DEMO_ADMIN_USERNAME,
     DEMO_SLUG,
     NEIGHBOUR_SLUG,
     build_demo,
 )
-from roadmap.core.models import AuditEvent
 from roadmap.framework.models import ActionArea, Principle
 from roadmap.initiatives.models import (
     Assessment,

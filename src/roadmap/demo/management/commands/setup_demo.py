@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
-from roadmap.core.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_SLUG
+from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_SLUG
 from roadmap.municipalities.models import Municipality
 
 
