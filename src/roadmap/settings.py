@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "roadmap.opinions",
     "roadmap.indicators",
     "roadmap.workshops",
+    "roadmap.pages",
     "roadmap.demo",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",

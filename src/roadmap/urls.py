@@ -2,20 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from roadmap.accounts.views import set_language
-from roadmap.core.views import home
+from roadmap.pages import urls as pages
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include(pages.site)),
     path("accounts/", include("roadmap.accounts.urls")),
-    path("framework/", include("roadmap.framework.urls")),
-    path("m/<slug:municipality>/", include("roadmap.municipalities.urls")),
-    path("m/<slug:municipality>/initiatives/", include("roadmap.initiatives.urls")),
-    path("m/<slug:municipality>/framework/", include("roadmap.framework.municipal_urls")),
+    path("framework/", include(pages.framework)),
+    path("m/<slug:municipality>/", include(pages.municipality)),
+    path("m/<slug:municipality>/initiatives/", include(pages.initiatives)),
+    path("m/<slug:municipality>/framework/", include(pages.local_framework)),
     path(
         "m/<slug:municipality>/processes/<slug:process>/opinions/",
         include("roadmap.opinions.urls"),
     ),
-    path("m/<slug:municipality>/processes/", include("roadmap.participation.urls")),
+    path("m/<slug:municipality>/", include("roadmap.participation.urls")),
     path(
         "m/<slug:municipality>/processes/<slug:process>/workshop/",
         include("roadmap.workshops.urls"),

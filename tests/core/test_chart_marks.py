@@ -5,7 +5,7 @@ import pytest
 
 from roadmap.core import charts
 from roadmap.indicators.charts import time_series_spec, value_bar_spec
-from roadmap.participation.process_selectors import _small_multiples_spec
+from roadmap.participation.processes.selectors import _small_multiples_spec
 from tests.chart_checks import assert_marks_have_shapes, coloured, png_pixels, saturated
 
 

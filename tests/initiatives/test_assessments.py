@@ -17,8 +17,8 @@ from django.utils import timezone
 from roadmap.accounts.models import User
 from roadmap.core.models import AuditEvent
 from roadmap.framework.models import GuidingQuestion, MaturityLevel, Principle
-from roadmap.initiatives import assessment_services as services
-from roadmap.initiatives.assessment_selectors import assessment_panel
+from roadmap.initiatives.assessments import services
+from roadmap.initiatives.assessments.selectors import assessment_panel
 from roadmap.initiatives.models import Assessment, Rating
 from tests.conftest import member
 from tests.factories import (

@@ -19,7 +19,7 @@ from roadmap.initiatives.models import (
     Rating,
     Status,
 )
-from roadmap.initiatives.portfolio_selectors import portfolio_summary
+from roadmap.initiatives.portfolio.selectors import portfolio_summary
 from tests.factories import (
     FinalAssessmentFactory,
     InitiativeFactory,

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from roadmap.municipalities.models import District
-from roadmap.participation import moderation_services, proposal_services
 from roadmap.participation.activity_services import rebuild_process_activity
 from roadmap.participation.models import (
     ProcessActivity,
@@ -16,6 +15,8 @@ from roadmap.participation.models import (
     Proposal,
     ResidentVerification,
 )
+from roadmap.participation.moderation import services as moderation_services
+from roadmap.participation.proposals import services as proposal_services
 from tests.conftest import member
 from tests.factories import UserFactory
 from tests.participation.factories import ProposalFactory

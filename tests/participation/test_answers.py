@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from roadmap.core.audit import events_for
-from roadmap.participation.answer_services import answer_proposal, source_proposals_of
+from roadmap.participation.answers.services import answer_proposal, source_proposals_of
 from roadmap.participation.models import Notification, Proposal
-from roadmap.participation.notification_services import recipients_for
+from roadmap.participation.notifications.services import recipients_for
 from tests.factories import InitiativeFactory, UserFactory
 from tests.participation.factories import (
     CommentFactory,
@@ -36,6 +36,10 @@ def answer_url(proposal, slug=None):
         "participation:proposal_answer",
         kwargs={"municipality": slug or proposal.process.municipality.slug, "pk": proposal.pk},
     )
+
+
+def test_the_answer_page_sits_under_answers_not_moderation(proposal):
+    assert answer_url(proposal) == f"/m/fjordvik/answers/proposals/{proposal.pk}/"
 
 
 @pytest.fixture

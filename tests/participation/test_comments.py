@@ -4,8 +4,9 @@ import pytest
 
 from roadmap.core.models import AuditEvent
 from roadmap.core.text import render_markdown
-from roadmap.participation import moderation_services, proposal_services
 from roadmap.participation.models import Comment, Proposal, Visibility
+from roadmap.participation.moderation import services as moderation_services
+from roadmap.participation.proposals import services as proposal_services
 from tests.conftest import member
 from tests.factories import UserFactory
 from tests.participation.factories import CommentFactory, ProposalFactory

@@ -9,7 +9,7 @@ from django.utils import timezone
 from roadmap.municipalities.models import District
 from roadmap.participation.activity_services import rebuild_process_activity
 from roadmap.participation.models import Comment, Proposal, ResidentVerification, Support
-from roadmap.participation.process_selectors import process_figures
+from roadmap.participation.processes.selectors import process_figures
 from tests.factories import UserFactory
 from tests.participation.factories import (
     CommentFactory,

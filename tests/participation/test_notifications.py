@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from roadmap.accounts.models import User
 from roadmap.participation.models import Notification
-from roadmap.participation.notification_services import send_immediate_emails
+from roadmap.participation.notifications.services import send_immediate_emails
 from tests.factories import UserFactory
 from tests.participation.factories import ProposalFactory
 
@@ -81,3 +81,36 @@ def test_page_query_count_does_not_grow(client, municipality, participant):
         response = client.get(url("notifications"))
     assert len(many) == len(few)
     assert response.content.decode().count("notification-unread") == 20
+
+
+def test_pages_have_their_own_path_outside_moderation(municipality):
+    assert url("notifications") == "/m/fjordvik/notifications/"
+    assert url("notification_settings") == "/m/fjordvik/notifications/e-mail/"
+
+
+@pytest.mark.parametrize(
+    ("old", "name"),
+    [
+        ("", "notifications"),
+        ("read/", "notifications_mark_read"),
+        ("e-mail/", "notification_settings"),
+    ],
+)
+def test_old_addresses_redirect_permanently_keeping_the_method(client, municipality, old, name):
+    old_url = f"/m/fjordvik/processes/moderation/notifications/{old}"
+    for response in (client.get(f"{old_url}?page=2"), client.post(old_url)):
+        assert response.status_code == 308
+    assert client.get(f"{old_url}?page=2")["Location"] == f"{url(name)}?page=2"
+    assert client.post(old_url)["Location"] == url(name)
+
+
+def test_an_old_form_posted_to_the_old_address_still_saves(client, municipality, participant):
+    client.force_login(participant)
+    response = client.post(
+        "/m/fjordvik/processes/moderation/notifications/e-mail/",
+        {"notification_frequency": "daily"},
+        follow=True,
+    )
+    assert response.redirect_chain[0] == (url("notification_settings"), 308)
+    participant.refresh_from_db()
+    assert participant.notification_frequency == "daily"

@@ -20,7 +20,7 @@ from roadmap.participation.models import (
     ResidentVerification,
 )
 from roadmap.participation.permissions import action_decision
-from roadmap.participation.process_selectors import current_phase, organisations_of
+from roadmap.participation.processes.selectors import current_phase, organisations_of
 from tests.factories import InitiativeFactory, UserFactory
 from tests.participation.factories import PhaseFactory, ProcessFactory, ProposalFactory
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from roadmap.core.models import AuditEvent
 from roadmap.framework.models import ActionArea
-from roadmap.participation import proposal_services
 from roadmap.participation.models import (
     Audience,
     Block,
@@ -25,6 +24,7 @@ from roadmap.participation.models import (
     ResidentVerification,
     Visibility,
 )
+from roadmap.participation.proposals import services as proposal_services
 from tests.factories import InitiativeFactory, UserFactory
 from tests.participation.factories import (
     PhaseFactory,

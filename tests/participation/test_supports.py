@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.db.models import Sum
 
-from roadmap.participation import proposal_services
 from roadmap.participation.models import (
     ProcessActivity,
     ProcessParticipant,
@@ -16,6 +15,7 @@ from roadmap.participation.models import (
     Support,
     Visibility,
 )
+from roadmap.participation.proposals import services as proposal_services
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.participation.factories import PhaseFactory, ProcessFactory, ProposalFactory
 from tests.participation.test_proposals import (

@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.local_framework, name="list"),
     # "new" is a reserved code (services.RESERVED_CODES), so these never shadow an entry.
     path("principles/new/", views.principle_create, name="principle_create"),
-    path("principles/<slug:code>/", views.municipal_principle, name="principle"),
     path("principles/<slug:code>/edit/", views.principle_edit, name="principle_edit"),
     path("principles/<slug:code>/delete/", views.principle_delete, name="principle_delete"),
     path("barriers/new/", views.barrier_create, name="barrier_create"),

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from roadmap.accounts.models import User
 from roadmap.core.models import AuditEvent
-from roadmap.initiatives.models import Initiative, Visibility
-from roadmap.municipalities import permissions
 from roadmap.municipalities.models import Municipality
 
 from .models import ActionArea, Barrier, BarrierCategory, Principle, Purpose, Value
@@ -88,24 +84,6 @@ def local_barrier(municipality: Municipality, code: str) -> Barrier:
     return get_object_or_404(
         Barrier.objects.select_related("category"), code=code, municipality=municipality
     )
-
-
-def initiatives_addressing(
-    principle: Principle, user: User | AnonymousUser, municipality: Municipality | None = None
-) -> QuerySet[Initiative]:
-    """Initiatives that address a principle, most recently updated first.
-
-    Without a municipality: public initiatives of every municipality. With one: that
-    municipality's initiatives, internal ones included for its members. The filter runs on the
-    principle link table (indexed by principle) and the order matches the initiative indexes,
-    so a page costs the same whatever the number of initiatives.
-    """
-    queryset = Initiative.objects.filter(principles=principle)
-    if municipality is not None:
-        queryset = queryset.filter(municipality=municipality)
-    if municipality is None or not permissions.is_member(user, municipality):
-        queryset = queryset.filter(visibility=Visibility.PUBLIC)
-    return queryset.select_related("municipality").order_by("-updated_at", "-id")
 
 
 def barrier_catalogue() -> list[BarrierCategory]:

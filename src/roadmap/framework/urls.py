@@ -7,6 +7,5 @@ app_name = "framework"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("action-areas/<slug:code>/", views.action_area, name="action_area"),
-    path("principles/<slug:code>/", views.principle, name="principle"),
     path("barriers/", views.barriers, name="barriers"),
 ]

@@ -1,4 +1,5 @@
-"""Public pages of the roadmap framework, and a municipality's local principles and barriers."""
+"""Public pages of the roadmap framework, and a municipality's local principles and barriers
+(a principle's page lists initiatives, so it lives in roadmap.pages)."""
 
 from functools import partial
 
@@ -12,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from roadmap.core.audit import events_for
-from roadmap.core.pagination import paginate
 from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.selectors import municipality_by_slug
 
@@ -38,49 +38,6 @@ def action_area(request, code: str):
 
 def barriers(request):
     return render(request, "framework/barriers.html", {"categories": selectors.barrier_catalogue()})
-
-
-def principle(request, code: str):
-    """A shared principle and the public initiatives, of any municipality, that address it."""
-    principle = selectors.shared_principle_by_code(code)
-    slug = request.GET.get("municipality", "").strip()
-    selected = municipality_by_slug(slug) if slug else None
-    return _principle_page(
-        request,
-        principle,
-        selectors.initiatives_addressing(principle, request.user, selected),
-        {
-            "selected_municipality": selected,
-            "filter_municipalities": selectors.municipalities_for_filter(),
-        },
-    )
-
-
-def municipal_principle(request, municipality: str, code: str):
-    """A shared or local principle in one municipality's context, with its initiatives."""
-    municipality = municipality_by_slug(municipality)
-    principle = selectors.municipal_principle_by_code(municipality, code)
-    context = {
-        "municipality": municipality,
-        "can_manage": principle.municipality_id is not None
-        and permissions.can_manage_local_framework(request.user, municipality),
-    }
-    if principle.municipality_id and permissions.can_see_change_history(request.user, municipality):
-        context["audit_events"] = events_for(principle)[:50]
-    return _principle_page(
-        request,
-        principle,
-        selectors.initiatives_addressing(principle, request.user, municipality),
-        context,
-    )
-
-
-def _principle_page(request, principle: Principle, initiatives, context: dict):
-    return render(
-        request,
-        "framework/principle.html",
-        {"principle": principle, "page_obj": paginate(request, initiatives), **context},
-    )
 
 
 # --- a municipality's local additions -------------------------------------------------------

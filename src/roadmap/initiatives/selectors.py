@@ -142,3 +142,21 @@ def partners_by_sector(initiative: Initiative) -> list[SectorGroup]:
         for sector, label in Sector.choices
     ]
     return [group for group in groups if group.partners]
+
+
+def initiatives_addressing(
+    principle: Principle, user: User | AnonymousUser, municipality: Municipality | None = None
+) -> QuerySet[Initiative]:
+    """Initiatives that address a principle, most recently updated first.
+
+    Without a municipality: public initiatives of every municipality. With one: that
+    municipality's initiatives, internal ones included for its members. The filter runs on the
+    principle link table (indexed by principle) and the order matches the initiative indexes,
+    so a page costs the same whatever the number of initiatives.
+    """
+    queryset = Initiative.objects.filter(principles=principle)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    if municipality is None or not permissions.is_member(user, municipality):
+        queryset = queryset.filter(visibility=Visibility.PUBLIC)
+    return queryset.select_related("municipality").order_by("-updated_at", "-id")

@@ -27,12 +27,11 @@ def part_urls(segment: str, name: str, kind: views.PartKind) -> list:
 urlpatterns = [
     path("", views.initiative_list, name="list"),
     path("new/", views.initiative_create, name="create"),
-    path("<int:pk>/", views.initiative_detail, name="detail"),
     path("<int:pk>/edit/", views.initiative_edit, name="edit"),
     path("<int:pk>/delete/", views.initiative_delete, name="delete"),
     *part_urls("pilots", "pilot", views.PILOTS),
     *part_urls("barriers", "barrier", views.BARRIERS_MET),
     *part_urls("lessons", "lesson", views.LESSONS),
-    # Assessments (assessment_urls.py): /m/<slug>/initiatives/<pk>/assessments/...
-    path("<int:pk>/assessments/", include("roadmap.initiatives.assessment_urls")),
+    # Assessments (assessments/urls.py): /m/<slug>/initiatives/<pk>/assessments/...
+    path("<int:pk>/assessments/", include("roadmap.initiatives.assessments.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Pages of a municipality's initiative portfolio: list, detail, and the editors' forms."""
+"""Pages of a municipality's initiative portfolio: the list and the editors' forms (the detail
+page shows other apps too, so it lives in roadmap.pages)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.audit import events_for
 from roadmap.core.pagination import paginate
-from roadmap.indicators.selectors import initiative_indicators
 from roadmap.municipalities import permissions as municipal_permissions
 from roadmap.municipalities.selectors import municipality_by_slug
-from roadmap.participation.answer_services import source_proposals_of
 
 from . import permissions, selectors, services
-from .assessment_selectors import assessment_panel
 from .forms import (
     BarrierEncounterForm,
     InitiativeFilterForm,
@@ -33,12 +30,9 @@ from .forms import (
     PilotForm,
     partner_formset,
 )
-from .sdg import goals_with_names
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-AUDIT_EVENTS_SHOWN = 50
 
 
 def _detail_url(initiative, section: str = "") -> str:
@@ -84,28 +78,6 @@ def initiative_list(request, municipality: str):
             "page_obj": page_obj,
             "is_member": municipal_permissions.is_member(request.user, municipality),
             "can_edit": permissions.can_edit_initiatives(request.user, municipality),
-        },
-    )
-
-
-def initiative_detail(request, municipality: str, pk: int):
-    municipality = municipality_by_slug(municipality)
-    initiative = selectors.initiative_detail(municipality, request.user, pk)
-    is_member = municipal_permissions.is_member(request.user, municipality)
-    return render(
-        request,
-        "initiatives/detail.html",
-        {
-            "municipality": municipality,
-            "initiative": initiative,
-            "partner_groups": selectors.partners_by_sector(initiative),
-            "sdg_goals": goals_with_names(initiative.sdg_goals),
-            "is_member": is_member,
-            "can_edit": permissions.can_edit_initiatives(request.user, municipality),
-            "assessment_panel": assessment_panel(initiative, request.user),
-            "source_proposals": source_proposals_of(initiative),
-            "initiative_indicators": initiative_indicators(initiative),
-            "audit_events": events_for(initiative)[:AUDIT_EVENTS_SHOWN] if is_member else None,
         },
     )
 
@@ -250,6 +222,12 @@ LESSONS = PartKind(
 )
 
 
+def _initiative_and_part(municipality, pk: int, part_pk: int, kind: PartKind):
+    """The municipality's initiative and its record of this kind: 404 when either is not there."""
+    initiative = get_object_or_404(municipality.initiatives, pk=pk)
+    return initiative, get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+
+
 def _part_form_page(request, municipality, initiative, form, title, kind: PartKind):
     return render(
         request,
@@ -277,8 +255,7 @@ def part_add(request, municipality, pk: int, kind: PartKind):
 
 @editor_view
 def part_edit(request, municipality, pk: int, part_pk: int, kind: PartKind):
-    initiative = get_object_or_404(municipality.initiatives, pk=pk)
-    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    initiative, part = _initiative_and_part(municipality, pk, part_pk, kind)
     form = kind.form_class(_posted(request), instance=part, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         kind.update(actor=request.user, data=form.cleaned_data, **{kind.argument: part})
@@ -289,8 +266,7 @@ def part_edit(request, municipality, pk: int, part_pk: int, kind: PartKind):
 
 @editor_view
 def part_delete(request, municipality, pk: int, part_pk: int, kind: PartKind):
-    initiative = get_object_or_404(municipality.initiatives, pk=pk)
-    part = get_object_or_404(getattr(initiative, kind.related_name), pk=part_pk)
+    initiative, part = _initiative_and_part(municipality, pk, part_pk, kind)
     if request.method == "POST":
         kind.delete(actor=request.user, **{kind.argument: part})
         messages.success(request, kind.deleted_message)

@@ -5,25 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from roadmap.core.audit import events_for
-from roadmap.initiatives.selectors import recent_initiatives_for
 
 from . import permissions, services
 from .forms import GrantRoleForm
 from .models import Membership
 from .selectors import municipality_by_slug
-
-
-def home(request, municipality: str):
-    municipality = municipality_by_slug(municipality)
-    return render(
-        request,
-        "municipalities/home.html",
-        {
-            "municipality": municipality,
-            "roles": permissions.roles_in(request.user, municipality),
-            "recent_initiatives": recent_initiatives_for(municipality, request.user),
-        },
-    )
 
 
 @login_required

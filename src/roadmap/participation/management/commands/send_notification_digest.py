@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from roadmap.participation.notification_services import send_daily_digest
+from roadmap.participation.notifications.services import send_daily_digest
 
 
 class Command(BaseCommand):
