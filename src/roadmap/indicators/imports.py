@@ -440,7 +440,8 @@ class _Checker:
         self.seen.update(first_lines)
         granularities, dates = zip(*periods, strict=True)
         self.result.row_count += len(chunk)
-        chunk_columns = (
+        # Annotated: otherwise mypy joins the differently typed columns into `object`.
+        chunk_columns: tuple[Iterable[Any], ...] = (
             ids,
             series,
             granularities,

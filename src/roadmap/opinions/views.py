@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from roadmap.core.pagination import paginate
 from roadmap.participation.permissions import action_decision
-from roadmap.participation.proposal_selectors import visible_process
+from roadmap.participation.proposals.selectors import visible_process
 
 from . import selectors, services
 from .forms import StatementForm, VoteForm
