@@ -41,11 +41,13 @@ MIN_VOTES_TO_PLACE = 7
 MIN_PLACED = 15
 COMPONENTS = 2
 BASE_CLUSTERS = 100
+# Beyond this many placed participants the base clusters are found on a sample of them.
+BASE_SAMPLE = 10_000
 MAX_GROUPS = 5
 # Base clusters per extra group Polis allows: k ≤ 2 + base clusters / 12.
 BASE_CLUSTERS_PER_GROUP = 12
 K_SWITCH_AFTER = 4
-GROUP_STARTS = 64
+GROUP_STARTS = 16
 # Starts drawn on (a sample of) the participants for the final k-means of the participants.
 PARTICIPANT_STARTS = 24
 PARTICIPANT_SAMPLE = 5_000
@@ -382,14 +384,29 @@ def spread_start(points: np.ndarray, k: int) -> np.ndarray:
 
 def base_clusters(points: np.ndarray, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The first stage: each point's small cluster and the clusters' centres (empty ones
-    dropped). An update starts from the previous centres, topped up if there are too few."""
-    k = min(BASE_CLUSTERS, len(np.unique(points, axis=0)))
-    start = spread_start(points, k)
+    dropped). k-means runs on a fixed sample of at most BASE_SAMPLE points (all of them in any
+    but a very large conversation), then everyone joins the nearest centre and the centres
+    move to their members' mean. An update starts from the previous centres, topped up if
+    there are too few."""
+    sample = points
+    if len(points) > BASE_SAMPLE:
+        chosen = np.random.default_rng(SEED).choice(len(points), BASE_SAMPLE, replace=False)
+        sample = points[np.sort(chosen)]
+    k = min(BASE_CLUSTERS, len(np.unique(sample, axis=0)))
+    start = spread_start(sample, k)
     if previous is not None and len(previous):
         start = np.vstack([previous, start])[:k]
-    labels, centroids, _ = lloyd(points, start)
+    labels, centroids, _ = lloyd(sample, start)
+    if sample is not points:
+        labels, _ = _nearest(points, centroids)
     used = np.unique(labels)
-    return np.searchsorted(used, labels), centroids[used]
+    labels = np.searchsorted(used, labels)
+    members = np.bincount(labels).astype(np.float64)
+    centroids = np.stack(
+        [np.bincount(labels, weights=points[:, axis]) / members for axis in range(COMPONENTS)],
+        axis=1,
+    )
+    return labels, centroids
 
 
 def _weighted_plus_plus(
@@ -622,10 +639,10 @@ def _consensus(agree, disagree, seen, statement_ids, shown) -> list[StatementFin
     return findings[:CONSENSUS_LISTED]
 
 
-def _group_counts(labels, rows, cols, values, k, statements):
+def _group_counts(vote_groups, cols, values, k, statements):
     """agree, disagree and seen counts per group and statement (k × statements, small), from
     one counting pass over the votes (int32 codes: k × statements × 3 is small)."""
-    codes = labels.astype(np.int32)[rows]
+    codes = vote_groups.astype(np.int32)
     codes *= statements
     codes += cols
     codes *= 3
@@ -643,16 +660,12 @@ def describe_groups(
     """The distinguishing statements per group and the common ground, for any grouping:
     `labels` gives each participant (row) a group 0..k-1, or -1 if not grouped. Rejected
     statements are never named."""
-    grouped = labels[matrix.rows] >= 0
+    vote_groups, cols, values = labels[matrix.rows], matrix.cols, matrix.values
+    if (labels < 0).any():  # copies of the votes only when someone is left out
+        grouped = vote_groups >= 0
+        vote_groups, cols, values = vote_groups[grouped], cols[grouped], values[grouped]
     k = int(labels.max()) + 1
-    agree, disagree, seen = _group_counts(
-        labels[matrix.rows[grouped]],
-        np.arange(int(grouped.sum())),
-        matrix.cols[grouped],
-        matrix.values[grouped],
-        k,
-        len(matrix.statement_ids),
-    )
+    agree, disagree, seen = _group_counts(vote_groups, cols, values, k, len(matrix.statement_ids))
     shown = ~matrix.rejected
     return (
         _distinguishing(agree, disagree, seen, matrix.statement_ids, shown),
@@ -704,12 +717,19 @@ def _warm_start(previous: ModelState | None, statement_ids: np.ndarray) -> np.nd
     return start if np.abs(start).sum() > 0 else None
 
 
+def _votes_on_shown(matrix: VoteMatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """rows, cols and values of the votes on statements not rejected (no copy if none is)."""
+    if not matrix.rejected.any():
+        return matrix.rows, matrix.cols, matrix.values
+    kept = ~matrix.rejected[matrix.cols]
+    return matrix.rows[kept], matrix.cols[kept], matrix.values[kept]
+
+
 def _centred(matrix: VoteMatrix) -> tuple[sp.csr_matrix, np.ndarray]:
     """Everyone's votes on the statements not rejected, each centred by its statement's mean:
     the matrix the PCA runs on, and its non-zero values."""
     n_participants, n_statements = matrix.shape
-    kept = ~matrix.rejected[matrix.cols]
-    rows, cols, values = matrix.rows[kept], matrix.cols[kept], matrix.values[kept]
+    rows, cols, values = _votes_on_shown(matrix)
     seen = np.bincount(cols, minlength=n_statements)
     means = np.bincount(cols, weights=values, minlength=n_statements) / np.maximum(seen, 1)
     centred_values = values - means[cols]
@@ -745,9 +765,7 @@ def compute_map(
     # A rejected statement is a column of zeros for everyone, as in Polis: it counts among the
     # statements and among each participant's votes.
     rejected_columns = int((matrix.rejected & voted_statements).sum())
-    kept_votes = np.bincount(matrix.rows[~matrix.rejected[matrix.cols]], minlength=n_participants)[
-        placed_mask
-    ]
+    kept_votes = np.bincount(_votes_on_shown(matrix)[0], minlength=n_participants)[placed_mask]
     scale = np.sqrt(voted_statements.sum() / np.maximum(kept_votes + rejected_columns, 1))
     # Rounded so that what is left of the random start of the SVD cannot move a point.
     points = np.round(projections[placed_mask] * scale[:, None], 9)
