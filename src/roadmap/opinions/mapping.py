@@ -343,10 +343,15 @@ def _nearest(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def lloyd(
-    points: np.ndarray, centroids: np.ndarray, weights: np.ndarray | None = None
+    points: np.ndarray,
+    centroids: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    tolerance: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """k-means iterations from the given centres: labels, centres and the (weighted) inertia.
-    A centre left without points keeps its place rather than becoming NaN."""
+    Stops when no label changes, or when no centre moves more than `tolerance`. A centre left
+    without points keeps its place rather than becoming NaN."""
     weights = np.ones(len(points)) if weights is None else weights
     centroids = centroids.astype(np.float64, copy=True)
     labels = np.full(len(points), -1)
@@ -355,12 +360,15 @@ def lloyd(
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
+        before = centroids.copy()
         mass = np.bincount(labels, weights=weights, minlength=len(centroids))
         for axis in range(points.shape[1]):
             sums = np.bincount(labels, weights=weights * points[:, axis], minlength=len(centroids))
             centroids[:, axis] = np.where(
                 mass > 0, sums / np.maximum(mass, 1e-300), centroids[:, axis]
             )
+        if np.abs(centroids - before).max() <= tolerance:
+            break
     _, distances = _nearest(points, centroids)
     return labels, centroids, float(weights @ distances)
 
@@ -396,7 +404,9 @@ def base_clusters(points: np.ndarray, previous: np.ndarray | None) -> tuple[np.n
     start = spread_start(sample, k)
     if previous is not None and len(previous):
         start = np.vstack([previous, start])[:k]
-    labels, centroids, _ = lloyd(sample, start)
+    # Base clusters are small and many: once no centre moves more than a thousandth of the
+    # spread, further passes only shuffle people along their borders (Polis stops at 0.01).
+    labels, centroids, _ = lloyd(sample, start, tolerance=1e-3 * float(sample.std()))
     if sample is not points:
         labels, _ = _nearest(points, centroids)
     used = np.unique(labels)
@@ -615,28 +625,26 @@ def _consensus(agree, disagree, seen, statement_ids, shown) -> list[StatementFin
     group's smoothed share, (votes that way + 1) / (votes + 2), so a statement ranks high only if
     every group leans the same way. One direction per statement; each finding says whether a
     majority of every group (with enough votes) holds it."""
-    scores = {
-        direction: np.prod((counts + 1.0) / (seen + 2.0), axis=0)
-        for direction, counts in (("agree", agree), ("disagree", disagree))
-    }
-    enough = (seen >= MIN_GROUP_VOTES_FOR_CONSENSUS).all(axis=0)
-    findings = []
-    for column in np.flatnonzero(shown & (seen.sum(axis=0) > 0)):
-        direction = "agree" if scores["agree"][column] >= scores["disagree"][column] else "disagree"
-        counts = agree[:, column] if direction == "agree" else disagree[:, column]
-        shares = counts / np.maximum(seen[:, column], 1)
-        findings.append(
-            StatementFinding(
-                statement_id=int(statement_ids[column]),
-                direction=direction,
-                share=float(counts.sum() / seen[:, column].sum()),
-                other_share=float(shares.min()),
-                score=float(scores[direction][column]),
-                majority=bool(enough[column] and (shares > 0.5).all()),
-            )
+    agree_score = np.prod((agree + 1.0) / (seen + 2.0), axis=0)
+    disagree_score = np.prod((disagree + 1.0) / (seen + 2.0), axis=0)
+    agrees = agree_score >= disagree_score
+    counts = np.where(agrees, agree, disagree)
+    shares = counts / np.maximum(seen, 1)
+    scores = np.where(agrees, agree_score, disagree_score)
+    majority = (seen >= MIN_GROUP_VOTES_FOR_CONSENSUS).all(axis=0) & (shares > 0.5).all(axis=0)
+    listed = np.flatnonzero(shown & (seen.sum(axis=0) > 0))
+    best = listed[np.lexsort((statement_ids[listed], -scores[listed]))][:CONSENSUS_LISTED]
+    return [
+        StatementFinding(
+            statement_id=int(statement_ids[column]),
+            direction="agree" if agrees[column] else "disagree",
+            share=float(counts[:, column].sum() / seen[:, column].sum()),
+            other_share=float(shares[:, column].min()),
+            score=float(scores[column]),
+            majority=bool(majority[column]),
         )
-    findings.sort(key=lambda item: (-item.score, item.statement_id))
-    return findings[:CONSENSUS_LISTED]
+        for column in best
+    ]
 
 
 def _group_counts(vote_groups, cols, values, k, statements):
@@ -765,7 +773,11 @@ def compute_map(
     # A rejected statement is a column of zeros for everyone, as in Polis: it counts among the
     # statements and among each participant's votes.
     rejected_columns = int((matrix.rejected & voted_statements).sum())
-    kept_votes = np.bincount(_votes_on_shown(matrix)[0], minlength=n_participants)[placed_mask]
+    kept_votes = (
+        np.bincount(_votes_on_shown(matrix)[0], minlength=n_participants)
+        if matrix.rejected.any()
+        else votes_per_participant
+    )[placed_mask]
     scale = np.sqrt(voted_statements.sum() / np.maximum(kept_votes + rejected_columns, 1))
     # Rounded so that what is left of the random start of the SVD cannot move a point.
     points = np.round(projections[placed_mask] * scale[:, None], 9)
