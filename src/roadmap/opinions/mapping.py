@@ -306,7 +306,12 @@ def truncated_svd(
         block[:, : start.shape[1]] = start
     transposed = centred.T
     basis = _orthonormal(block)
-    previous = None
+    # From a warm start the first pass can already show the vectors have stopped turning.
+    previous = (
+        None
+        if start is None
+        else start[:, :rank] / np.maximum(np.linalg.norm(start[:, :rank], axis=0), 1e-300)
+    )
     for _ in range(SVD_MAX_ITERATIONS):
         projected = centred @ basis
         eigenvalues, vectors = np.linalg.eigh(projected.T @ projected)
@@ -392,23 +397,24 @@ def spread_start(points: np.ndarray, k: int) -> np.ndarray:
 
 def base_clusters(points: np.ndarray, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The first stage: each point's small cluster and the clusters' centres (empty ones
-    dropped). k-means runs on a fixed sample of at most BASE_SAMPLE points (all of them in any
-    but a very large conversation), then everyone joins the nearest centre and the centres
-    move to their members' mean. An update starts from the previous centres, topped up if
-    there are too few."""
-    sample = points
-    if len(points) > BASE_SAMPLE:
-        chosen = np.random.default_rng(SEED).choice(len(points), BASE_SAMPLE, replace=False)
-        sample = points[np.sort(chosen)]
-    k = min(BASE_CLUSTERS, len(np.unique(sample, axis=0)))
-    start = spread_start(sample, k)
+    dropped). k-means from a deterministic spread of starts, on a fixed sample of BASE_SAMPLE
+    people in a very large conversation; then everyone joins the nearest centre and the centres
+    move to their members' mean. An update takes one such step from the previous centres
+    (topped up if there are too few)."""
+    k = min(BASE_CLUSTERS, len(np.unique(points, axis=0)))
     if previous is not None and len(previous):
-        start = np.vstack([previous, start])[:k]
-    # Base clusters are small and many: once no centre moves more than a thousandth of the
-    # spread, further passes only shuffle people along their borders (Polis stops at 0.01).
-    labels, centroids, _ = lloyd(sample, start, tolerance=1e-3 * float(sample.std()))
-    if sample is not points:
-        labels, _ = _nearest(points, centroids)
+        # An update moves the centres by one k-means step: over successive updates that is
+        # k-means run on, without paying for all its passes at every vote.
+        start = np.vstack([previous, spread_start(points, k)])[:k]
+    else:
+        sample = points
+        if len(points) > BASE_SAMPLE:
+            chosen = np.random.default_rng(SEED).choice(len(points), BASE_SAMPLE, replace=False)
+            sample = points[np.sort(chosen)]
+        # Once no centre moves more than a thousandth of the spread, further passes only shuffle
+        # people along the borders of these small clusters (Polis stops at 0.01).
+        _, start, _ = lloyd(sample, spread_start(sample, k), tolerance=1e-3 * float(sample.std()))
+    labels, _ = _nearest(points, start)
     used = np.unique(labels)
     labels = np.searchsorted(used, labels)
     members = np.bincount(labels).astype(np.float64)
