@@ -148,3 +148,18 @@ def test_no_template_puts_a_full_stop_after_a_formatted_date_or_time():
             for _ in re.finditer(r"\|(?:date|time)[^}]*\}\}\.", template.read_text())
         ]
     assert found == []
+
+
+def test_a_signed_out_visitor_is_offered_to_sign_in_and_come_back(client, phase, participant):
+    add_statements(phase, 3)
+    page = url("phase", phase)
+
+    html = client.get(page).content.decode()
+
+    assert "You cannot vote now" in html
+    sign_in = re.search(r'<a class="ds-link" href="([^"]+)">Sign in to vote</a>', html).group(1)
+    assert sign_in == f"/accounts/login/?next={page}"
+    response = client.post(
+        sign_in, {"username": participant.username, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302 and response["Location"] == page
