@@ -39,6 +39,8 @@ import scipy.sparse as sp
 
 MIN_VOTES_TO_PLACE = 7
 MIN_PLACED = 15
+# Two groups of two: with fewer placed people there is nothing to tell apart.
+MIN_PLACED_FOR_GROUPS = 4
 COMPONENTS = 2
 BASE_CLUSTERS = 100
 # Beyond this many placed participants the base clusters are found on a sample of them.
@@ -338,6 +340,8 @@ def _orientation(components: np.ndarray, previous: np.ndarray | None) -> np.ndar
 
 # --- clustering --------------------------------------------------------------------------
 
+Run = tuple[np.ndarray, np.ndarray, float]  # a k-means run: labels, centres, inertia
+
 
 def _nearest(points: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each point's nearest centre and the squared distance to it (via one small matmul)."""
@@ -353,7 +357,7 @@ def lloyd(
     weights: np.ndarray | None = None,
     *,
     tolerance: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray, float]:
+) -> Run:
     """k-means iterations from the given centres: labels, centres and the (weighted) inertia.
     Stops when no label changes, or when no centre moves more than `tolerance`. A centre left
     without points keeps its place rather than becoming NaN."""
@@ -459,9 +463,6 @@ def second_stage(
         for _ in range(GROUP_STARTS)
     )
     return labels, centroids
-
-
-Run = tuple[np.ndarray, np.ndarray, float]  # labels, centres, inertia
 
 
 def _lowest_inertia(runs: Iterable[Run]) -> Run:
@@ -765,7 +766,7 @@ def compute_map(
     voted_statements = np.bincount(matrix.cols, minlength=n_statements) > 0
     placed_mask = placed_participants(votes_per_participant, int(voted_statements.sum()))
     n_placed = int(placed_mask.sum())
-    if n_placed < 4 or n_statements < 2:
+    if n_placed < MIN_PLACED_FOR_GROUPS or n_statements < 2:
         return _empty(matrix, n_participants, n_placed)
 
     centred, centred_values = _centred(matrix)
