@@ -29,18 +29,21 @@ demo: install
 	$(PYTHON) manage.py collectstatic --no-input -v 0
 	$(PYTHON) manage.py setup_demo
 
+# The web server and one task worker; Ctrl+C stops both.
 run: demo
+	trap 'kill 0' EXIT; \
+	$(PYTHON) manage.py worker --no-reload --interval 0.5 & \
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(PYTHON) -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -m "not browser and not services" -n 2 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL; DATABASE_URL names a database the test runner may create.
 test-postgres: install
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/roadmap_ci} \
-		$(PYTHON) -m pytest -m "not browser" -n 2 --create-db $(PYTEST_ARGS)
+		$(PYTHON) -m pytest -m "not browser and not services" -n 2 --create-db $(PYTEST_ARGS)
 
 # Real-browser journeys and axe-core checks in Debian's Chromium (/usr/bin/chromium).
 test-browser: install

@@ -62,7 +62,6 @@ def parse_args() -> argparse.Namespace:
 
 def setup_django(database: str) -> None:
     use_database(database)
-    os.environ["TASKS_BACKEND"] = "off"  # the recompute loop below stands in for the worker
     import django
 
     django.setup()
@@ -175,10 +174,10 @@ def voter(args, phase_id: int, client: int, round_name: str, queue) -> None:
 
 def recompute_loop(args, phase_id: int, stop, queue) -> None:
     setup_django(args.database)
-    from roadmap.core.tasks import lower_priority
+    from roadmap.core.worker import lower_priority
     from roadmap.opinions import services
 
-    lower_priority()  # as the worker command and the task thread do
+    lower_priority()  # as `manage.py worker` does
     durations = []
     while not stop.is_set():
         began = time.perf_counter()

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -156,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Front-end packages come from node_modules (installed from package-lock.json), never copied in.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
@@ -176,6 +177,8 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = False
 
 # E-mail: console by default so password resets work on a fresh machine; SMTP by environment.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per connection.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -192,10 +195,29 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks (roadmap.core.tasks): "thread" runs them in this process after the commit;
-# "immediate" runs them at once (tests); "off" leaves them to `manage.py recompute_opinion_maps
-# --loop`, which works from marks in the database, for several app processes.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "thread")
+# Background tasks through Django's Tasks API (roadmap.core.tasks). The default queue lives in
+# the database and `manage.py worker` runs it. TASK_QUEUE=redis puts it on RQ at REDIS_URL: run
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job`, and
+# `manage.py run_periodic_jobs` from a timer (docs/decisions/0003-task-queue.md).
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "database")
+if TASK_QUEUE == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASK_QUEUE=redis needs REDIS_URL.")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "OPTIONS": {"enqueue_after_commit": True},
+        }
+    }
+elif TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be database or redis, not {TASK_QUEUE!r}.")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# How often each `manage.py worker` says it is alive; silent for 6 beats, its tasks are rescued.
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "5"))
 
 # Security headers. HTTPS-only settings switch on with SECURE_SSL=1 (behind TLS).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,8 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def scene(transactional_db, settings):
-    settings.TASKS_BACKEND = "immediate"
+def scene(transactional_db):
     municipality = MunicipalityFactory(name="Fjordvik", slug="fjordvik")
     phase = make_phase(municipality)
     plant(phase, participants=90, statements=12)

@@ -11,12 +11,6 @@ from tests.participation.factories import PhaseFactory, ProcessFactory
 
 
 @pytest.fixture(autouse=True)
-def tasks_run_immediately(settings):
-    """Background tasks (the map recompute) run at once, inside the test."""
-    settings.TASKS_BACKEND = "immediate"
-
-
-@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     cache.clear()
     yield

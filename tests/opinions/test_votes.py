@@ -1,9 +1,17 @@
 """Voting one statement at a time: one vote per statement, refusals that save nothing."""
 
+import datetime
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from roadmap.opinions import services
 from roadmap.opinions.models import OpinionMap, Statement, Vote
+from roadmap.opinions.tasks import recompute_forgotten_maps
 from roadmap.participation.models import Block, ResidentVerification
 from tests.factories import UserFactory
 from tests.opinions.conftest import add_statements, make_phase, url
@@ -164,29 +172,56 @@ def test_with_htmx_the_card_is_swapped_with_the_next_statement(client, phase, pa
     assert remaining.text in body
 
 
-def test_a_vote_marks_the_map_for_recomputation_and_it_runs(settings, phase, participant):
-    settings.TASKS_BACKEND = "off"
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_vote_marks_the_map_and_queues_its_recompute_which_the_worker_runs(
+    settings, phase, participant
+):
+    settings.TASKS = DATABASE_QUEUE
     statements = add_statements(phase, 1)
 
     services.cast_vote(user=participant, statement=statements[0], value=1)
 
     opinion_map = OpinionMap.objects.get(phase=phase)
     assert opinion_map.dirty_since is not None and opinion_map.computed_at is None
-    assert services.recompute_dirty_maps() == 1
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "roadmap.opinions.tasks.recompute_opinion_map"
+    assert queued.args_kwargs["kwargs"] == {"phase_id": phase.pk}
+    DBTaskResult.objects.update(run_after=timezone.now())  # skip the debounce wait
+
+    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", stdout=StringIO())
+
     opinion_map.refresh_from_db()
     assert opinion_map.dirty_since is None and opinion_map.votes_seen == 1
     assert opinion_map.status == OpinionMap.Status.READY
+    assert DBTaskResult.objects.get(pk=queued.pk).status == TaskResultStatus.SUCCESSFUL
 
 
-def test_only_the_first_vote_after_a_computation_writes_the_mark(settings, phase):
-    settings.TASKS_BACKEND = "off"
+def test_a_burst_of_votes_writes_one_mark_and_queues_one_recompute(settings, phase):
+    settings.TASKS = DATABASE_QUEUE
     (statement,) = add_statements(phase, 1)
     services.cast_vote(user=UserFactory(), statement=statement, value=1)
     marked = OpinionMap.objects.get(phase=phase).dirty_since
 
-    services.cast_vote(user=UserFactory(), statement=statement, value=-1)
+    for value in (-1, 0, 1, 1):
+        services.cast_vote(user=UserFactory(), statement=statement, value=value)
 
     assert OpinionMap.objects.get(phase=phase).dirty_since == marked
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_map_whose_task_was_lost_is_recomputed_by_the_periodic_sweep(settings, phase):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    (statement,) = add_statements(phase, 1)
+    services.cast_vote(user=UserFactory(), statement=statement, value=1)  # its task goes nowhere
+    OpinionMap.objects.filter(phase=phase).update(
+        dirty_since=timezone.now()
+        - datetime.timedelta(seconds=services.FORGOTTEN_AFTER_SECONDS + 1)
+    )
+
+    assert recompute_forgotten_maps.call() == 1
+    assert OpinionMap.objects.get(phase=phase).votes_seen == 1
 
 
 def test_with_htmx_a_refusal_is_shown_in_the_card(client, phase, participant):

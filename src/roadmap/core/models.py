@@ -56,3 +56,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class PeriodicRun(models.Model):
+    """One period of a periodic job, enqueued once: the unique row is what stops two schedulers
+    (two workers, or a worker and a cron line) from enqueueing the same period twice."""
+
+    job = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period_start"], name="periodic_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker says it is alive; tasks held by a worker that stopped beating are
+    handed to another (roadmap.core.worker)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,129 +1,36 @@
-"""The one interface for background work: `enqueue("module.function", **kwargs)`.
+"""Background work through Django's Tasks API (the `django_tasks` backport of `django.tasks`).
 
-Backends, chosen by settings.TASKS_BACKEND:
+Tasks are `@task` functions in each app's `tasks.py`; code enqueues them through `enqueue` below,
+which knows one thing the API leaves to the caller: when the task may be handed over.
 
-- "thread" (default): after the current transaction commits, the task runs in this process on a
-  single daemon worker thread. A task enqueued again under the same `key` while it still waits
-  is not queued twice, which coalesces bursts (e.g. many votes → one map recompute).
-- "immediate": runs at once in the caller (tests, scripts).
-- "off": does nothing; work is then found from marks in the database by a worker command (e.g.
-  `manage.py recompute_opinion_maps --loop`), which is how several app processes share work.
+- The database queue (`django_tasks_db`, the default) writes the task in the caller's
+  transaction, so the task exists exactly when the data it works on does.
+- A queue outside the database (RQ on Redis) gets the task only after the commit, so a worker
+  never picks up work whose rows it cannot see yet, and a rolled-back request leaves no task.
+- The in-process backends of the tests run the task at once.
 
-No queue server (Redis/RQ, Celery) backend is built in; one would go in `_BACKENDS` and
-receive the same (path, delay, kwargs). Tasks must therefore take plain, JSON-friendly keyword
-arguments and find everything else in the database.
+Tasks take plain, JSON-friendly keyword arguments and find everything else in the database.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
-from django.utils.module_loading import import_string
+from django.db import transaction
+from django.utils import timezone
+from django_tasks.base import Task
 
-logger = logging.getLogger(__name__)
-
-_executor: ThreadPoolExecutor | None = None
-_pending: set[str] = set()
-_lock = threading.Lock()
+# The backend option that asks for hand-over after the commit (see settings.TASKS).
+AFTER_COMMIT_OPTION = "enqueue_after_commit"
 
 
-# Background work runs at a lower CPU priority than requests, so a long computation (an opinion
-# map) does not slow down the votes arriving meanwhile. On Linux nice() applies to the calling
-# thread only, so the request threads of the same process keep their priority.
-BACKGROUND_NICENESS = 10
-
-
-def lower_priority() -> None:
-    """Lower the calling thread's CPU priority (worker threads and worker commands call this)."""
-    try:
-        os.nice(BACKGROUND_NICENESS)
-    except OSError:  # not permitted here: run at normal priority
-        logger.warning("Could not lower the priority of background work")
-
-
-def _run(path: str, kwargs: dict[str, Any]) -> None:
-    import_string(path)(**kwargs)
-
-
-def _run_in_thread(path: str, kwargs: dict[str, Any], key: str | None) -> None:
-    if key is not None:
-        with _lock:
-            _pending.discard(key)
-    close_old_connections()
-    try:
-        _run(path, kwargs)
-    except Exception:  # a failed task must not kill the worker thread
-        logger.exception("Background task %s failed", path)
-    finally:
-        close_old_connections()
-
-
-def _executor_instance() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="roadmap-task", initializer=lower_priority
-            )
-        return _executor
-
-
-def _submit_to_thread(path: str, kwargs: dict[str, Any], delay: float, key: str | None) -> None:
-    if key is not None:
-        with _lock:
-            if key in _pending:
-                return
-            _pending.add(key)
-
-    def submit() -> None:
-        _executor_instance().submit(_run_in_thread, path, kwargs, key)
-
-    if delay > 0:
-        timer = threading.Timer(delay, submit)
-        timer.daemon = True
-        timer.start()
+def enqueue(task: Task[..., Any], *, delay: float = 0, **kwargs: Any) -> None:
+    """Queue `task(**kwargs)` to start no earlier than `delay` seconds from now."""
+    backend = task.get_backend()
+    if delay > 0 and backend.supports_defer:
+        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
+    if backend.options.get(AFTER_COMMIT_OPTION):
+        transaction.on_commit(lambda: task.enqueue(**kwargs))
     else:
-        submit()
-
-
-def _thread(path: str, kwargs: dict[str, Any], delay: float, key: str | None) -> None:
-    transaction.on_commit(lambda: _submit_to_thread(path, kwargs, delay, key))
-
-
-def _immediate(path: str, kwargs: dict[str, Any], delay: float, key: str | None) -> None:
-    _run(path, kwargs)
-
-
-def _off(path: str, kwargs: dict[str, Any], delay: float, key: str | None) -> None:
-    return None
-
-
-_BACKENDS: dict[str, Callable[[str, dict[str, Any], float, str | None], None]] = {
-    "thread": _thread,
-    "immediate": _immediate,
-    "off": _off,
-}
-
-
-def enqueue(path: str, *, delay: float = 0, key: str | None = None, **kwargs: Any) -> None:
-    """Run the function at dotted `path` with `kwargs` in the background, `delay` seconds after
-    the current transaction commits. Tasks with the same `key` waiting to run are coalesced."""
-    backend = getattr(settings, "TASKS_BACKEND", "thread")
-    try:
-        run = _BACKENDS[backend]
-    except KeyError:
-        raise ValueError(f"Unknown TASKS_BACKEND {backend!r}") from None
-    run(path, kwargs, delay, key)
-
-
-def wait_for_thread_tasks(timeout: float = 10) -> None:
-    """Block until tasks already handed to the worker thread have run (for tests and scripts)."""
-    executor = _executor_instance()
-    executor.submit(lambda: None).result(timeout=timeout)
+        task.enqueue(**kwargs)

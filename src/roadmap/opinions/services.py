@@ -33,7 +33,8 @@ STATEMENT_POSTING = RateLimit("opinion-statements", limit=10, window_seconds=60 
 RECOMPUTE_DEBOUNCE_SECONDS = 10
 # A computation that has been "running" this long is taken to have died with its process.
 STALE_COMPUTATION = datetime.timedelta(minutes=10)
-RECOMPUTE_TASK = "roadmap.opinions.services.recompute_when_due"
+# A map still marked this long after a vote lost its task; the periodic sweep recomputes it.
+FORGOTTEN_AFTER_SECONDS = 10 * 60
 VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
 
 
@@ -146,16 +147,18 @@ def cast_vote(*, user: User, statement: Statement, value: int) -> Vote:
 
 def _mark_dirty(phase_id: int) -> None:
     """Mark the map for recomputation and schedule it. Only the first vote after a computation
-    writes the mark; the task is queued after the commit and coalesced per phase."""
-    OpinionMap.objects.filter(phase_id=phase_id, dirty_since__isnull=True).update(
+    writes the mark and queues the task, so a burst of votes, on any app process, queues one."""
+    marked = OpinionMap.objects.filter(phase_id=phase_id, dirty_since__isnull=True).update(
         dirty_since=timezone.now()
     )
-    tasks.enqueue(
-        RECOMPUTE_TASK,
-        delay=RECOMPUTE_DEBOUNCE_SECONDS,
-        key=f"opinion-map:{phase_id}",
-        phase_id=phase_id,
-    )
+    if marked:
+        _schedule_recompute(phase_id)
+
+
+def _schedule_recompute(phase_id: int) -> None:
+    from roadmap.opinions.tasks import recompute_opinion_map  # the task module imports this one
+
+    tasks.enqueue(recompute_opinion_map, delay=RECOMPUTE_DEBOUNCE_SECONDS, phase_id=phase_id)
 
 
 def _claim(phase_id: int) -> bool:
@@ -232,12 +235,7 @@ def recompute_when_due(*, phase_id: int) -> bool:
         recompute_map(phase_id=phase_id)
     finally:
         if OpinionMap.objects.filter(phase_id=phase_id, dirty_since__isnull=False).exists():
-            tasks.enqueue(
-                RECOMPUTE_TASK,
-                delay=RECOMPUTE_DEBOUNCE_SECONDS,
-                key=f"opinion-map:{phase_id}",
-                phase_id=phase_id,
-            )
+            _schedule_recompute(phase_id)
     return True
 
 

@@ -1,7 +1,8 @@
 """Notifications to participants: rows in the platform, and e-mail by each user's frequency.
 
-Rows are written in the caller's transaction; immediate e-mails go out only once it commits,
-so a rolled-back change never mails anyone. Each message is written in its reader's language.
+Rows are written in the caller's transaction; the task that sends immediate e-mails is queued in
+it too (or after its commit, with a Redis queue: roadmap.core.tasks), so a rolled-back change
+never mails anyone. Each message is written in its reader's language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from roadmap.accounts.models import User
+from roadmap.core import tasks
 
 from ..models import Comment, Notification, Proposal, Support
 
@@ -69,7 +71,9 @@ def notify_status_change(proposal: Proposal, *, actor: User) -> list[Notificatio
         n.pk for n in notifications if n.user.notification_frequency == Frequency.IMMEDIATE
     ]
     if immediate:
-        transaction.on_commit(lambda: send_immediate_emails(immediate))
+        from .tasks import email_notifications  # the task module imports this one
+
+        tasks.enqueue(email_notifications, notification_ids=immediate)
     return notifications
 
 
