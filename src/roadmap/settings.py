@@ -183,12 +183,22 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "roadmap@localhost")
 
-# Cache: Redis when configured (several app processes), local memory otherwise.
+# Cache and sessions: Redis when configured (several app processes), local memory otherwise.
+# django-redis rather than Django's own RedisCache: its incr checks and increments in one Lua
+# script, where Django's checks first and can let an expiring rate-limit key come back without
+# a timeout. Sessions then live in the database and are read through Redis. CACHE_KEY_PREFIX
+# lets several sites share one Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
+        }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
