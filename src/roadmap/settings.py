@@ -6,6 +6,7 @@ DEBUG=0, ALLOWED_HOSTS and DATABASE_URL.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -164,8 +165,7 @@ STATICFILES_DIRS = [
     ("vendor/designsystemet", NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+STORAGES: dict[str, dict[str, Any]] = {
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -173,6 +173,29 @@ STORAGES = {
     },
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = False
+
+# Uploaded files (the originals of indicator imports): a folder on this machine by default, an
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, which several app processes share.
+# No MEDIA_URL and no public reading: views check permissions and stream the file themselves.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # MEDIA_ROOT is read when the storage is first used, so tests can point it elsewhere.
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 # E-mail: console by default so password resets work on a fresh machine; SMTP by environment.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

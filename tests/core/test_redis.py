@@ -2,11 +2,9 @@
 process's memory. Each child process is a fresh interpreter on the real settings with REDIS_URL."""
 
 import json
-import os
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
@@ -18,11 +16,11 @@ from django.urls import reverse
 
 from roadmap.core.ratelimit import RateLimit
 from tests.factories import UserFactory
+from tests.real_settings import ROOT, environment_with, real_settings
 
 pytestmark = pytest.mark.services
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-ROOT = Path(__file__).resolve().parents[2]
 WINDOW_SECONDS = 60
 ROUNDS = 5  # hits per identity per process
 SHARED = [f"shared-{number}" for number in range(40)]  # hit by both processes
@@ -43,7 +41,6 @@ for _round in range(int(rounds)):
     for identity in identities:
         limit.hit(identity)
 """
-CACHES_PRINTER = "import json; from django.conf import settings; print(json.dumps(settings.CACHES))"
 SESSION_READER = """
 import json, sys
 from importlib import import_module
@@ -60,28 +57,14 @@ print(json.dumps({"engine": settings.SESSION_ENGINE, "user": session.get("_auth_
 def redis_prefix(tmp_path):
     """The real settings' Redis cache under a prefix of this run's own; its keys go after."""
     prefix = f"roadmap-test-{uuid.uuid4().hex}"
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "roadmap.settings",
-        "ALLOW_INSECURE_KEY": "1",
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "PYTHONPATH": str(ROOT / "src"),
+    environment = environment_with(
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
         # An empty database: whatever a child reads must come from Redis.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-    }
-    child_settings = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", CACHES_PRINTER],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
     )
-    # This process uses the very cache configuration that the settings give a child.
-    with override_settings(
-        CACHES=json.loads(child_settings.stdout),
-        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
-    ):
+    # This process uses the very configuration that the settings give a child.
+    with override_settings(**real_settings(environment, "CACHES", "SESSION_ENGINE")):
         yield prefix, environment
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"{prefix}:*"):

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Field
 
@@ -55,9 +56,12 @@ def preview_import(
     """Parse and validate an upload and keep the result for the preview page.
 
     A refused file is kept too (with its one problem), so the person sees the report; no
-    observation changes until commit_import.
+    observation changes until commit_import. The original goes to the default storage as
+    provenance, unless it is over the size limit.
     """
     batch = ImportBatch(municipality=municipality, uploaded_by=actor, filename=filename[:255])
+    if not imports.is_too_large(len(data)):
+        batch.source.save(filename, ContentFile(data), save=False)
     with imports.cyclic_gc_paused():
         try:
             parsed = imports.read_file(data, filename, selectors.indicator_lookup(municipality))
