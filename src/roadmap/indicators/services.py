@@ -60,8 +60,6 @@ def preview_import(
     provenance, unless it is over the size limit.
     """
     batch = ImportBatch(municipality=municipality, uploaded_by=actor, filename=filename[:255])
-    if not imports.is_too_large(len(data)):
-        batch.source.save(filename, ContentFile(data), save=False)
     with imports.cyclic_gc_paused():
         try:
             parsed = imports.read_file(data, filename, selectors.indicator_lookup(municipality))
@@ -74,6 +72,8 @@ def preview_import(
             batch.columns = parsed.columns if parsed.is_valid else []
             batch.problems = parsed.problems
             batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
+        if not imports.is_too_large(len(data)):
+            batch.source.save(filename, ContentFile(data), save=False)
         batch.save()
     return batch
 
