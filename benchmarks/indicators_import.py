@@ -6,7 +6,8 @@
 Writes a CSV the way Nordic spreadsheets save it (UTF-8 with BOM, semicolons, decimal commas)
 to a temporary file, then times the real import path in one run:
 
-  preview  read + decode + sniff + validate every row + keep the batch (services.preview_import)
+  preview  read + decode + sniff + validate every row + keep the batch and the original file
+           (services.preview_import)
   commit   one transaction: look up existing rows, insert (services.commit_import: executemany
            on SQLite, COPY on PostgreSQL)
   reimport the same file again: every row found unchanged, nothing written
@@ -82,6 +83,9 @@ def peak_mb() -> float:
 def main() -> None:
     args = parse_args()
     name = use_database(args.database)
+    # preview_import keeps each upload's original: in a folder of this run's own, not var/media.
+    media = tempfile.TemporaryDirectory(prefix="bench-import-media-")
+    os.environ["MEDIA_ROOT"] = media.name
     import django
 
     django.setup()

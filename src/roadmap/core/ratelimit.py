@@ -12,6 +12,10 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+# A retry meets a window that has just begun, which cannot end before incr; one more for margin.
+HIT_ATTEMPTS = 3
+
+
 class RateLimit:
     def __init__(self, name: str, *, limit: int, window_seconds: int) -> None:
         self.name = name
@@ -26,13 +30,18 @@ class RateLimit:
         return cache.get(self._key(identity), 0) >= self.limit
 
     def hit(self, identity: str) -> None:
+        """Count one hit. add starts a window with its timeout; incr (atomic in Redis, and
+        never creating a key) counts into a running one. A window that ends between the two
+        sends us back to add, so no hit is lost and no key is left without a timeout."""
         key = self._key(identity)
-        if cache.add(key, 1, self.window_seconds):
+        for _attempt in range(HIT_ATTEMPTS):
+            if cache.add(key, 1, self.window_seconds):
+                return
+            try:
+                cache.incr(key)
+            except ValueError:  # the window ended after add saw it
+                continue
             return
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, self.window_seconds)
 
     def reset(self, identity: str) -> None:
         cache.delete(self._key(identity))

@@ -32,8 +32,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("filename", "municipality", "status", "uploaded_by", "created_at")
     list_filter = ("status",)
     list_select_related = ("municipality", "uploaded_by")
-    # The rows of a large batch are megabytes of JSON: never load them into the admin.
-    exclude = ("columns",)
+    # The rows of a large batch are megabytes of JSON: never load them into the admin. The
+    # uploaded original would show as a link to a public address: the batch page has it.
+    exclude = ("columns", "source")
     readonly_fields = ("municipality", "uploaded_by", "filename", "status", "problems", "summary")
 
     def get_queryset(self, request):

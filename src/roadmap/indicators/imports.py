@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter, le, methodcaller
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ TRUE_WORDS = {"1", "yes", "true", "y", "ja", "j", "x"}
 FALSE_WORDS = {"", "0", "no", "false", "n", "nei"}
 SPACES = str.maketrans("", "", " \u00a0\u202f")
 XLSX_MAGIC = b"PK\x03\x04"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FileRefused(ValueError):
@@ -132,8 +134,12 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def is_too_large(size: int) -> bool:
+    return size >= MAX_UPLOAD_BYTES
+
+
 def check_size(size: int) -> None:
-    if size >= MAX_UPLOAD_BYTES:
+    if is_too_large(size):
         raise FileRefused(
             _(
                 "The file is %(size)s MB; files must be smaller than %(limit)s MB. Split it into "
@@ -551,6 +557,18 @@ class _Checker:
             )
             for column, cell in zip(columns, accepted, strict=True):
                 column.append(cell)
+
+
+def content_type(stored_name: str) -> str:
+    """What a stored upload is served as: a spreadsheet or CSV, never anything a browser runs."""
+    return XLSX_CONTENT_TYPE if stored_name.lower().endswith(".xlsx") else "text/csv"
+
+
+def download_name(filename: str) -> str:
+    """The uploaded name to offer on download: no folders, no control characters."""
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    name = "".join(character for character in name if character.isprintable())
+    return name if name.strip(". ") else "upload"
 
 
 def read_file(data: bytes, filename: str, indicators: dict[str, IndicatorInfo]) -> ParsedFile:

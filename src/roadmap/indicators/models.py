@@ -6,9 +6,15 @@ a municipality are its own indicators. Scores are never stored: scoring.py deriv
 observation and its target, so they always follow the documented method.
 """
 
+import os
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.core.models import TimeStampedModel
@@ -195,6 +201,18 @@ class MappingAdjustment(models.Model):
         return f"{self.municipality_id} · {self.indicator}"
 
 
+def import_source_path(batch: "ImportBatch", filename: str) -> str:
+    """imports/<municipality>/<year>/<random token>/<name>. The token keeps uploads apart and
+    their paths unguessable; the name keeps only ASCII letters, digits and hyphens of the
+    original (any folders in it dropped), so it is safe as a path and as an S3 key."""
+    stem, extension = os.path.splitext(PurePosixPath(filename.replace("\\", "/")).name)
+    name = slugify(stem)[:80] or "upload"
+    if extension := slugify(extension)[:10]:
+        name = f"{name}.{extension}"
+    year = timezone.localdate().year
+    return f"imports/{batch.municipality.slug}/{year}/{get_random_string(20)}/{name}"
+
+
 class ImportBatch(TimeStampedModel):
     """An uploaded file between preview and commit. The parsed rows wait here, not in memory,
     so any app process can commit them."""
@@ -211,6 +229,11 @@ class ImportBatch(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     filename = models.CharField(_("file name"), max_length=255)
+    # The uploaded original, as provenance; never at a public address (views.import_source
+    # streams it to the municipality's editors). Empty for files over the size limit.
+    source = models.FileField(
+        _("uploaded file"), upload_to=import_source_path, max_length=255, blank=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # Valid rows column by column: one list per imports.ROW_FIELDS entry (empty once
     # committed); problems as {"row", "column", "message"}.

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Field
 
@@ -55,7 +56,8 @@ def preview_import(
     """Parse and validate an upload and keep the result for the preview page.
 
     A refused file is kept too (with its one problem), so the person sees the report; no
-    observation changes until commit_import.
+    observation changes until commit_import. The original goes to the default storage as
+    provenance, unless it is over the size limit.
     """
     batch = ImportBatch(municipality=municipality, uploaded_by=actor, filename=filename[:255])
     with imports.cyclic_gc_paused():
@@ -70,6 +72,8 @@ def preview_import(
             batch.columns = parsed.columns if parsed.is_valid else []
             batch.problems = parsed.problems
             batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
+        if not imports.is_too_large(len(data)):
+            batch.source.save(filename, ContentFile(data), save=False)
         batch.save()
     return batch
 

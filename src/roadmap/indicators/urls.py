@@ -11,6 +11,7 @@ urlpatterns = [
     path("purposes/<slug:code>/", views.purpose, name="purpose"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_batch, name="import_batch"),
+    path("import/<int:pk>/source/", views.import_source, name="import_source"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.json", views.export_json, name="export_json"),
     path("own/new/", views.own_indicator_create, name="own_create"),

@@ -8,17 +8,18 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from roadmap.core.pagination import paginate
 from roadmap.framework.models import Purpose
 from roadmap.initiatives.selectors import visible_initiatives
 from roadmap.municipalities.selectors import municipality_by_slug
 
-from . import charts, exports, selectors, services
+from . import charts, exports, imports, selectors, services
 from .forms import (
     ClaimForm,
     CompareForm,
@@ -433,6 +434,27 @@ def import_batch(request, municipality, pk: int):
         "indicators/import_batch.html",
         {"municipality": municipality, "batch": batch},
     )
+
+
+@manager_view
+@never_cache
+def import_source(request, municipality, pk: int):
+    """The uploaded original, streamed from storage as a download: never a public address."""
+    batch = get_object_or_404(
+        ImportBatch.objects.defer("columns"), municipality=municipality, pk=pk
+    )
+    stored_name = batch.source.name
+    if not stored_name or not batch.source.storage.exists(stored_name):
+        raise Http404
+    response = FileResponse(
+        batch.source.open("rb"),
+        as_attachment=True,
+        filename=imports.download_name(batch.filename),
+        content_type=imports.content_type(stored_name),
+    )
+    # Set here too, not only by the security middleware: an upload must never be sniffed.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @manager_view
