@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
+.PHONY: install run demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
 
 install: .venv/.synced node_modules/.installed
 
@@ -50,7 +50,13 @@ test-browser: install
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PYTHON) -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
-test-all: test test-postgres test-browser
+# Tests that need Redis and PostgreSQL running (.ci/run starts them): the Redis queue, shared
+# cache and sessions, and the platform as several app processes and workers.
+test-services: install
+	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PYTHON) -m pytest -m services -p no:xdist $(PYTEST_ARGS)
+
+test-all: test test-postgres test-services test-browser
 
 lint: install
 	$(PYTHON) -m ruff check src tests benchmarks
