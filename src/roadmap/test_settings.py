@@ -15,3 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests never read collected files; a separate folder keeps a concurrent collectstatic out of them.
 STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
+# django-tasks (serve branch block): tasks run at once in the test process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
