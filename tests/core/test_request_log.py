@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter
 
-from roadmap.core.request_log import RequestIdFilter
+from roadmap.core.request_log import RequestIdFilter, current_request_id
 
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -34,8 +34,8 @@ def test_each_request_without_an_id_gets_its_own(client):
 
 
 @pytest.fixture
-def json_access_log():
-    """The access logger writing through the settings' JSON formatter into a buffer."""
+def json_log():
+    """The access and request loggers writing through the settings' JSON formatter."""
     options = {
         key: value for key, value in settings.LOGGING["formatters"]["json"].items() if key != "()"
     }
@@ -43,22 +43,22 @@ def json_access_log():
     handler = logging.StreamHandler(buffer)
     handler.setFormatter(JsonFormatter(**options))
     handler.addFilter(RequestIdFilter())
-    logger = logging.getLogger("roadmap.access")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    loggers = [logging.getLogger("roadmap.access"), logging.getLogger("django.request")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     yield buffer
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
-def test_one_json_access_line_per_request_with_the_request_id_and_user(
-    client, editor, json_access_log
-):
+def test_one_json_access_line_per_request_with_the_request_id_and_user(client, editor, json_log):
     client.force_login(editor)
     response = client.get("/?lang=x", HTTP_X_REQUEST_ID="req-123")
     assert response.status_code == 200
-    lines = json_access_log.getvalue().splitlines()
+    lines = json_log.getvalue().splitlines()
     assert len(lines) == 1
     line = json.loads(lines[0])
     assert line["logger"] == "roadmap.access"
@@ -73,9 +73,17 @@ def test_one_json_access_line_per_request_with_the_request_id_and_user(
     assert line["duration_ms"] >= 0
 
 
-def test_a_signed_out_request_logs_no_user(client, db, json_access_log):
+def test_a_not_found_logs_the_access_line_and_django_s_warning_with_one_id(client, db, json_log):
     client.get("/no-such-page/")
-    line = json.loads(json_access_log.getvalue())
-    assert line["status"] == 404
-    assert line["user_id"] is None
-    assert GENERATED_ID.fullmatch(line["request_id"])
+    access, warning = (json.loads(line) for line in json_log.getvalue().splitlines())
+    assert access["status"] == 404
+    assert access["user_id"] is None
+    assert GENERATED_ID.fullmatch(access["request_id"])
+    assert warning["logger"] == "django.request"
+    assert warning["message"] == "Not Found: /no-such-page/"
+    assert warning["request_id"] == access["request_id"]
+
+
+def test_the_request_id_is_forgotten_once_the_response_is_closed(client):
+    client.get("/healthz", HTTP_X_REQUEST_ID="done-1")
+    assert current_request_id.get() is None

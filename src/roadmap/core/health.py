@@ -12,7 +12,6 @@ import logging
 import uuid
 from collections.abc import Callable
 
-import django_rq
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -20,7 +19,6 @@ from django.utils.cache import add_never_cache_headers
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
-from django_tasks_rq import RQBackend
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +49,12 @@ def check_task_queue() -> str:
     if isinstance(backend, DatabaseBackend):
         DBTaskResult.objects.exists()
         return "ok"
-    if isinstance(backend, RQBackend):
+    if type(backend).__module__.startswith("django_tasks_rq."):
+        # Imported only for this backend: django-rq and RQ add about a second to start-up.
+        import django_rq
+        from django_tasks_rq import RQBackend
+
+        assert isinstance(backend, RQBackend)
         for queue_name in sorted(backend.queues):
             django_rq.get_connection(queue_name).ping()
         return "ok"
