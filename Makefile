@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
 
 install: .venv/.synced node_modules/.installed
 
@@ -34,6 +34,12 @@ run: demo
 	trap 'kill 0' EXIT; \
 	$(PYTHON) manage.py worker --no-reload --interval 0.5 & \
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+# Production-like, on this machine only: gunicorn, DEBUG=0, JSON logs, on the demo database. The
+# insecure development key is allowed here; a real deployment sets SECRET_KEY (docs/deployment.md).
+serve: demo
+	DEBUG=0 ALLOW_INSECURE_KEY=1 LOG_FORMAT=json $(PYTHON) -m gunicorn roadmap.wsgi \
+		--pythonpath src --bind $(HOST):$(PORT) --workers 2 --timeout 60
 
 test: install
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
