@@ -34,7 +34,7 @@ PASSWORD = "correct-horse-battery"  # the factories' password
 VOTERS, STATEMENTS = 6, 5
 
 SETUP = """
-import json, django
+import json, sys, django
 django.setup()
 from roadmap.participation.models import Notification
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
@@ -42,8 +42,8 @@ from tests.opinions.conftest import add_statements, make_phase, url
 
 municipality = MunicipalityFactory(name="Fjordvik", slug="fjordvik")
 phase = make_phase(municipality)
-statements = add_statements(phase, %(statements)d)
-voters = [UserFactory(username=f"voter{i}") for i in range(%(voters)d)]
+statements = add_statements(phase, int(sys.argv[1]))
+voters = [UserFactory(username=f"voter{i}") for i in range(int(sys.argv[2]))]
 editor = MembershipFactory(municipality=municipality, role="editor").user
 reader = UserFactory(username="reader", notification_frequency="daily")
 Notification.objects.create(user=reader, message="A proposal you follow was answered.")
@@ -54,7 +54,7 @@ print(json.dumps({
     "voters": [voter.username for voter in voters],
     "editor": editor.username,
 }))
-""" % {"statements": STATEMENTS, "voters": VOTERS}
+"""
 
 ENQUEUE_SLOW_TASK = """
 import django
@@ -176,8 +176,8 @@ def installation(tmp_path) -> Iterator[Installation]:
         yield site
     finally:
         site.stop()
-        for name, process in site.processes.items():
-            print(f"--- {name} ---", (site.logs / f"{name}.log").read_text()[-2000:])
+        for log in sorted(site.logs.glob("*.log")):  # shown when the test fails
+            print(f"--- {log.stem} ---", log.read_text()[-2000:])
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{site.database}" WITH (FORCE)')
         redis.Redis.from_url(REDIS_URL).flushdb()
@@ -208,7 +208,7 @@ def post(session: requests.Session, url: str, **kwargs) -> requests.Response:
 
 def test_two_app_processes_and_two_workers_share_everything(installation, tmp_path):
     site = installation
-    scene = json.loads(site.run("-c", SETUP))
+    scene = json.loads(site.run("-c", SETUP, str(STATEMENTS), str(VOTERS)))
     first = site.start_app("app-1", free_port())
     second = site.start_app("app-2", free_port())
     site.start_worker("worker-1")
@@ -252,7 +252,7 @@ def test_two_app_processes_and_two_workers_share_everything(installation, tmp_pa
     assert site.query("SELECT count(*) FROM core_periodicrun WHERE job = 'daily-digest'") == [(1,)]
 
     # A file uploaded through one process is served by the other (shared storage).
-    csv = "indicator;period;value\nEC: ICT: ICT: 1C;2024;87,5\n".encode()
+    csv = b"indicator;period;value\nEC: ICT: ICT: 1C;2024;87,5\n"
     upload = editor.get(f"{first}/m/fjordvik/indicators/import/", timeout=10)
     assert upload.ok
     batch_page = post(
