@@ -6,6 +6,7 @@ a municipality are its own indicators. Scores are never stored: scoring.py deriv
 observation and its target, so they always follow the documented method.
 """
 
+import datetime
 import os
 from pathlib import PurePosixPath
 
@@ -215,12 +216,20 @@ def import_source_path(batch: "ImportBatch", filename: str) -> str:
 
 class ImportBatch(TimeStampedModel):
     """An uploaded file between preview and commit. The parsed rows wait here, not in memory,
-    so any app process can commit them."""
+    so any app process can commit them. A large file is checked and committed by background
+    tasks (indicators.tasks), during which the batch is CHECKING or COMMITTING."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
         PREVIEW = "preview", _("Waiting for confirmation")
+        COMMITTING = "committing", _("Writing the observations")
         COMMITTED = "committed", _("Committed")
         REFUSED = "refused", _("Refused")
+
+    IN_PROGRESS = (Status.CHECKING, Status.COMMITTING)
+    # Far beyond the longest measured background run (a million rows: under a minute), so a
+    # batch still in progress after it has lost its task (see is_abandoned).
+    GIVEN_UP_AFTER = datetime.timedelta(minutes=15)
 
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
@@ -245,9 +254,27 @@ class ImportBatch(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["checking", "preview", "committing", "committed", "refused"]
+                ),
+                name="import_batch_status_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_abandoned(self) -> bool:
+        """Still checking or committing long after its task should have finished: the task
+        never ran or died where no one reran it, so the person is told to upload again."""
+        return self.is_in_progress and timezone.now() - self.updated_at > self.GIVEN_UP_AFTER
 
 
 class Observation(models.Model):

@@ -397,7 +397,7 @@ def import_upload(request, municipality):
     form = ImportForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = services.preview_import(
+        batch = services.receive_import(
             actor=request.user, municipality=municipality, filename=upload.name, data=upload.read()
         )
         return redirect("indicators:import_batch", municipality=municipality.slug, pk=batch.pk)
@@ -421,13 +421,14 @@ def import_batch(request, municipality, pk: int):
     )
     if request.method == "POST":
         try:
-            services.commit_import(actor=request.user, batch=batch)
+            batch = services.request_commit(actor=request.user, batch=batch)
         except services.ImportNotReady:
             messages.error(
                 request, _("This import cannot be committed (it has problems or is done).")
             )
         else:
-            messages.success(request, _("The observations were imported."))
+            if batch.status == ImportBatch.Status.COMMITTED:
+                messages.success(request, _("The observations were imported."))
         return redirect("indicators:import_batch", municipality=municipality.slug, pk=batch.pk)
     return render(
         request,
