@@ -171,9 +171,14 @@ def csv_response(
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
-    # The workbook is built on disk, then sent in chunks; the file goes when the response closes.
-    workbook_file = tempfile.TemporaryFile()
-    write_xlsx(workbook_file, header, rows)
+    # The workbook is built on disk, then sent in chunks; FileResponse closes (so removes) the
+    # file once it is sent.
+    workbook_file = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        write_xlsx(workbook_file, header, rows)
+    except BaseException:
+        workbook_file.close()
+        raise
     workbook_file.seek(0)
     return FileResponse(
         workbook_file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

@@ -1,7 +1,7 @@
 """Workshop pages: the board, a prompt's notes (where facilitators theme them), the synthesis,
-the printable summary and the CSV and XLSX exports; facilitators' pages to edit and delete prompts, and
-moderators' pages to hide and restore notes. Every form works without JavaScript; htmx polls
-the board's notes and sends +1s without a reload."""
+the printable summary and the CSV and XLSX exports; facilitators' pages to edit and delete
+prompts, and moderators' pages to hide and restore notes. Every form works without JavaScript;
+htmx polls the board's notes and sends +1s without a reload."""
 
 from __future__ import annotations
 
