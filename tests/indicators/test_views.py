@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roadmap.framework.models import Purpose
-from roadmap.indicators import services
+from roadmap.indicators import exports, services
 from roadmap.indicators.models import ImportBatch, InitiativeIndicator, Observation, Target
 from roadmap.indicators.selectors import city_profile
 from tests.conftest import member
 from tests.factories import InitiativeFactory, MunicipalityFactory
+from tests.spreadsheets import csv_table, xlsx_records
 
 from .helpers import GHG_CODE, PERCENT_CODE, fill, indicator, observe, target
 
@@ -329,3 +330,53 @@ def test_anonymous_people_are_sent_to_sign_in_for_imports(client, municipality):
     response = client.get(_url("import", municipality))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_csv_under_norwegian_has_semicolons_and_decimal_commas(client, municipality, settings):
+    observe(municipality, GHG_CODE, {2024: 87.5}, source="SSB, table 1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+
+    header, row = csv_table(client.get(_url("export_csv", municipality)), delimiter=";")
+
+    record = dict(zip(header, row, strict=True))
+    assert record["value"] == "87,5"
+    assert record["source"] == "SSB, table 1"
+    # JSON is for machines: a number with a decimal point whatever the language.
+    data = json.loads(client.get(_url("export_json", municipality)).content)
+    assert data["observations"][0]["value"] == 87.5
+
+
+def test_csv_in_english_has_commas_and_decimal_points(client, municipality):
+    observe(municipality, GHG_CODE, {2024: 87.5})
+    header, row = csv_table(client.get(_url("export_csv", municipality)), delimiter=",")
+    assert dict(zip(header, row, strict=True))["value"] == "87.5"
+
+
+def test_xlsx_export_has_number_cells_and_formulas_as_text(client, municipality):
+    observe(municipality, GHG_CODE, {2023: 87.5, 2024: -1.5}, source="=HYPERLINK(1)")
+
+    response = client.get(_url("export_xlsx", municipality))
+
+    assert 'filename="fjordvik-indicators.xlsx"' in response["Content-Disposition"]
+    records = xlsx_records(response)
+    assert list(records[0]) == list(exports.COLUMNS)
+    assert [record["value"].value for record in records] == [87.5, -1.5]
+    assert all(isinstance(record["value"].value, int | float) for record in records)
+    assert records[0]["source"].value == "=HYPERLINK(1)"
+    assert records[0]["source"].data_type == "s"
+    assert records[0]["verified"].value == "no"
+
+
+@pytest.mark.parametrize("name", ["export_csv", "export_xlsx"])
+def test_exports_are_public_and_scoped_to_a_known_municipality(client, municipality, name):
+    observe(municipality, GHG_CODE, {2024: 1.0})
+    assert client.get(_url(name, municipality)).status_code == 200
+    unknown = reverse(f"indicators:{name}", kwargs={"municipality": "nowhere"})
+    assert client.get(unknown).status_code == 404
+
+
+def test_profile_offers_xlsx_beside_the_csv_with_a_note_on_its_style(client, municipality):
+    html = client.get(_url("profile", municipality)).content.decode()
+    assert _url("export_xlsx", municipality) in html
+    assert "Download the data (XLSX)" in html
+    assert "CSV with commas and decimal points" in html

@@ -26,6 +26,7 @@ from tests.factories import (
     FinalAssessmentFactory,
     InitiativeFactory,
 )
+from tests.spreadsheets import csv_table, xlsx_records
 
 # The service judges "future" in the site's time zone, so the tests do too.
 TODAY = timezone.localdate
@@ -737,3 +738,114 @@ def test_csv_export_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         rows = read_csv(client.get(export))
     assert len(rows) == 1 + 28 * 3
+
+
+# --- XLSX export and the CSV style ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["assessment_export", "assessment_export_xlsx"])
+def test_both_exports_of_an_internal_initiative_are_for_members_only(
+    client, internal_initiative, principles, outsider, editor, name
+):
+    final_assessment(internal_initiative, [1, 2, 3], on=TODAY(), principles=principles)
+    export = url(name, internal_initiative)
+    assert client.get(export).status_code == 404
+    client.force_login(outsider)
+    assert client.get(export).status_code == 404
+    client.force_login(editor)
+    assert client.get(export).status_code == 200
+
+
+def test_initiative_xlsx_has_numbers_dates_and_formulas_as_text(
+    client, editor, municipality, principles
+):
+    initiative = InitiativeFactory(
+        municipality=municipality, title="=SUM(A1:A9)", principles=principles
+    )
+    final = final_assessment(
+        initiative, [1, 2, 3], on=datetime.date(2024, 3, 1), principles=principles
+    )
+    draft_with(initiative, principles, [0, None, None])
+
+    response = client.get(url("assessment_export_xlsx", initiative))
+
+    assert (
+        f"fjordvik-initiative-{initiative.pk}-assessments.xlsx" in (response["Content-Disposition"])
+    )
+    records = xlsx_records(response)
+    assert len(records) == 3  # the anonymous visitor does not get the draft
+    first = records[0]
+    assert list(first) == [
+        "initiative id",
+        "initiative title",
+        "assessment id",
+        "assessment date",
+        "status",
+        "principle code",
+        "principle name",
+        "level",
+        "evidence",
+        "links",
+    ]
+    assert first["initiative id"].value == initiative.pk
+    assert first["assessment id"].value == final.pk
+    assert isinstance(first["level"].value, int) and first["level"].value == 1
+    assert first["assessment date"].is_date
+    assert first["assessment date"].value.date() == datetime.date(2024, 3, 1)
+    assert (first["initiative title"].value, first["initiative title"].data_type) == (
+        "=SUM(A1:A9)",
+        "s",
+    )
+    client.force_login(editor)
+    assert len(xlsx_records(client.get(url("assessment_export_xlsx", initiative)))) == 4
+
+
+def test_municipality_xlsx_respects_visibility_as_the_csv_does(
+    client, editor, municipality, principles
+):
+    public = InitiativeFactory(
+        municipality=municipality, visibility="public", principles=principles
+    )
+    internal = InitiativeFactory(
+        municipality=municipality, visibility="internal", principles=principles
+    )
+    final_assessment(public, [1, 1, 1], on=TODAY(), principles=principles)
+    final_assessment(internal, [2, 2, 2], on=TODAY(), principles=principles)
+    draft_with(public, principles, [3, None, None])
+    export = reverse("municipalities:assessments_xlsx", kwargs={"municipality": "fjordvik"})
+
+    public_records = xlsx_records(client.get(export))
+    assert {record["initiative id"].value for record in public_records} == {public.pk}
+    assert len(public_records) == 3
+    client.force_login(editor)
+    member_records = xlsx_records(client.get(export))
+    assert {record["initiative id"].value for record in member_records} == {public.pk, internal.pk}
+    assert len(member_records) == 7
+
+
+def test_assessment_csv_under_norwegian_uses_semicolons(client, municipality, principles, settings):
+    initiative = InitiativeFactory(municipality=municipality, principles=principles)
+    final_assessment(initiative, [1, 2, 3], on=datetime.date(2024, 3, 1), principles=principles)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+
+    rows = csv_table(client.get(url("assessment_export", initiative)), delimiter=";")
+
+    assert len(rows[0]) == 10
+    assert (rows[0][0], rows[0][3]) == ("tiltak-id", "vurderingsdato")
+    assert rows[1][2:5] == [str(initiative.assessments.get().pk), "2024-03-01", "final"]
+    assert rows[1][7] == "1"
+
+
+def test_dashboard_offers_both_files_and_says_how_the_csv_is_written(
+    client, municipality, settings
+):
+    page = client.get(reverse("municipalities:dashboard", kwargs={"municipality": "fjordvik"}))
+    html = page.content.decode()
+    assert reverse("municipalities:assessments_xlsx", kwargs={"municipality": "fjordvik"}) in html
+    assert "Download all assessments (XLSX)" in html
+    assert "CSV with commas and decimal points" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    html = client.get(
+        reverse("municipalities:dashboard", kwargs={"municipality": "fjordvik"})
+    ).content.decode()
+    assert "CSV med semikolon og desimalkomma" in html

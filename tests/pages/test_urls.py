@@ -17,6 +17,7 @@ M = {"municipality": "fjordvik"}
         ("municipalities:home", M, "/m/fjordvik/", views.municipality_home),
         ("municipalities:dashboard", M, "/m/fjordvik/portfolio/", None),
         ("municipalities:assessments_csv", M, "/m/fjordvik/assessments.csv", None),
+        ("municipalities:assessments_xlsx", M, "/m/fjordvik/assessments.xlsx", None),
         ("framework:principle", {"code": "p1"}, "/framework/principles/p1/", views.principle),
         (
             "local_framework:principle",

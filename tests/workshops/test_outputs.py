@@ -1,10 +1,9 @@
 """Printable summary, CSV exports, the account's data export and deletion, and the demo."""
 
-import csv
 import datetime
-import io
 
 import pytest
+from django.utils import timezone
 
 from roadmap.accounts.privacy import DELETED_PARTICIPANT, delete_account, export_user_data
 from roadmap.demo.build import build_demo
@@ -12,14 +11,10 @@ from roadmap.participation.models import Visibility
 from roadmap.workshops.demo import PROCESS_SLUG
 from roadmap.workshops.models import Note, NoteVote, Theme, Workshop
 from tests.factories import UserFactory
+from tests.spreadsheets import csv_table, xlsx_records
 from tests.workshops.factories import NoteFactory, NoteVoteFactory, ThemeFactory, workshop_url
 
 pytestmark = pytest.mark.django_db
-
-
-def csv_rows(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def test_notes_csv_has_visible_notes_with_formulas_neutralised(client, phase, prompt):
@@ -32,7 +27,7 @@ def test_notes_csv_has_visible_notes_with_formulas_neutralised(client, phase, pr
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"harbour-workshop-{phase.pk}-notes.csv" in response["Content-Disposition"]
-    rows = csv_rows(response)
+    rows = csv_table(response)
     assert rows[0] == ["Prompt", "Note", "Language", "Theme", "+1s", "Posted"]
     assert [row[1] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "'@SUM(1)"]
     assert rows[1][2:5] == ["nb", "'=HYPERLINK(1)", "0"]
@@ -44,7 +39,7 @@ def test_themes_csv_counts_visible_notes_and_plus_ones(client, phase, prompt):
     NoteVoteFactory.create_batch(2, note=NoteFactory(prompt=prompt, theme=theme))
     NoteFactory(prompt=prompt, theme=theme, visibility=Visibility.HIDDEN)
 
-    rows = csv_rows(client.get(workshop_url("export_themes", phase)))
+    rows = csv_table(client.get(workshop_url("export_themes", phase)))
 
     assert rows == [
         ["Prompt", "Theme", "Notes", "+1s"],
@@ -134,3 +129,72 @@ def test_demo_builds_a_workshop_the_same_way_twice():
     # Vote counts equal the rows, so +1s through the service stay consistent.
     for note in Note.objects.all():
         assert note.vote_count == note.votes.count()
+
+
+def test_notes_xlsx_has_counts_as_numbers_times_as_dates_and_formulas_as_text(
+    client, phase, prompt
+):
+    theme = ThemeFactory(prompt=prompt, name="Mobility")
+    note = NoteFactory(prompt=prompt, text="=cmd|' /C calc'!A0", theme=theme)
+    NoteVoteFactory.create_batch(2, note=note)
+    NoteFactory(prompt=prompt, text="Secret spam", visibility=Visibility.HIDDEN)
+
+    response = client.get(workshop_url("export_notes_xlsx", phase))
+
+    assert f"harbour-workshop-{phase.pk}-notes.xlsx" in response["Content-Disposition"]
+    (record,) = xlsx_records(response)
+    assert list(record) == ["Prompt", "Note", "Language", "Theme", "+1s", "Posted"]
+    assert (record["Note"].value, record["Note"].data_type) == ("=cmd|' /C calc'!A0", "s")
+    assert isinstance(record["+1s"].value, int) and record["+1s"].value == 2
+    assert record["Posted"].is_date
+    # Oslo time, to the millisecond a workbook keeps.
+    posted = timezone.make_naive(note.created_at)
+    assert abs(record["Posted"].value - posted) < datetime.timedelta(milliseconds=1)
+
+
+def test_themes_xlsx_counts_visible_notes_and_plus_ones(client, phase, prompt):
+    theme = ThemeFactory(prompt=prompt, name="Mobility")
+    NoteVoteFactory.create_batch(3, note=NoteFactory(prompt=prompt, theme=theme))
+    NoteFactory(prompt=prompt, theme=theme, visibility=Visibility.HIDDEN)
+
+    (record,) = xlsx_records(client.get(workshop_url("export_themes_xlsx", phase)))
+
+    assert {title: cell.value for title, cell in record.items()} == {
+        "Prompt": "What should we take along?",
+        "Theme": "Mobility",
+        "Notes": 1,
+        "+1s": 3,
+    }
+
+
+def test_notes_csv_under_norwegian_uses_semicolons(client, phase, prompt, settings):
+    NoteFactory(prompt=prompt, text="Ferje; kveld", language="nb")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+
+    header, row = csv_table(client.get(workshop_url("export_notes", phase)), delimiter=";")
+
+    assert len(header) == 6
+    assert row[1:3] == ["Ferje; kveld", "nb"]
+    assert row[4] == "0"
+
+
+@pytest.mark.parametrize(
+    "name", ["export_notes", "export_notes_xlsx", "export_themes", "export_themes_xlsx"]
+)
+def test_exports_of_a_draft_process_are_for_members_only(
+    client, phase, prompt, outsider, editor, name
+):
+    phase.process.is_published = False
+    phase.process.save()
+    client.force_login(outsider)
+    assert client.get(workshop_url(name, phase)).status_code == 404
+    client.force_login(editor)
+    assert client.get(workshop_url(name, phase)).status_code == 200
+
+
+def test_board_and_summary_offer_xlsx_beside_the_csv(client, phase, prompt):
+    for page in ("board", "summary"):
+        html = client.get(workshop_url(page, phase)).content.decode()
+        assert workshop_url("export_notes_xlsx", phase) in html
+        assert workshop_url("export_themes_xlsx", phase) in html
+        assert "CSV with commas and decimal points" in html

@@ -1,8 +1,8 @@
-"""CSV and JSON export of a municipality's observations, safe to open in a spreadsheet.
+"""CSV, XLSX and JSON export of a municipality's observations, safe to open in a spreadsheet.
 
 Text cells that a spreadsheet could run as a formula are neutralised by
-roadmap.core.spreadsheet (the CSV through csv_response, the JSON cell by cell), so both files
-carry the same values.
+roadmap.core.spreadsheet (CSV and XLSX through table_response, the JSON cell by cell), so the
+files carry the same values. JSON keeps decimal points whatever the language: it is for machines.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
-from roadmap.core.spreadsheet import csv_response, neutralise
+from roadmap.core.spreadsheet import FileFormat, neutralise, table_response
 
 from .models import Observation
 
@@ -57,12 +57,14 @@ def _cells(observation: Observation, *, verified: Any) -> tuple[Any, ...]:
     )
 
 
-def csv_download(municipality, observations: QuerySet[Observation]) -> StreamingHttpResponse:
+def table_download(
+    file_format: FileFormat, municipality, observations: QuerySet[Observation]
+) -> StreamingHttpResponse:
     rows = (
         _cells(item, verified="yes" if item.verified else "no")
         for item in observations.iterator(chunk_size=2000)
     )
-    return csv_response(f"{municipality.slug}-indicators.csv", COLUMNS, rows)
+    return table_response(file_format, f"{municipality.slug}-indicators", COLUMNS, rows)
 
 
 def json_text(municipality, observations: QuerySet[Observation]) -> str:

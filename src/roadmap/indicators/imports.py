@@ -28,6 +28,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
+
 from .models import Granularity, Indicator, Quality
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -51,7 +53,6 @@ TRUE_WORDS = {"1", "yes", "true", "y", "ja", "j", "x"}
 FALSE_WORDS = {"", "0", "no", "false", "n", "nei"}
 SPACES = str.maketrans("", "", " \u00a0\u202f")
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FileRefused(ValueError):

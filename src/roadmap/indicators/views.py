@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from roadmap.core.pagination import paginate
+from roadmap.core.spreadsheet import FileFormat
 from roadmap.framework.models import Purpose
 from roadmap.initiatives.selectors import visible_initiatives
 from roadmap.municipalities.selectors import municipality_by_slug
@@ -113,9 +114,11 @@ def indicator(request, municipality: str, indicator: str):
     )
 
 
-def export_csv(request, municipality: str):
+def export_table(request, municipality: str, file_format: FileFormat):
     municipality = municipality_by_slug(municipality)
-    return exports.csv_download(municipality, exports.observations_for_export(municipality))
+    return exports.table_download(
+        file_format, municipality, exports.observations_for_export(municipality)
+    )
 
 
 def export_json(request, municipality: str):

@@ -35,7 +35,18 @@ municipality = _joined(
     [
         path("", views.municipality_home, name="home"),
         path("portfolio/", portfolio.dashboard, name="dashboard"),
-        path("assessments.csv", portfolio.assessments_csv, name="assessments_csv"),
+        path(
+            "assessments.csv",
+            portfolio.assessments_export,
+            {"file_format": "csv"},
+            name="assessments_csv",
+        ),
+        path(
+            "assessments.xlsx",
+            portfolio.assessments_export,
+            {"file_format": "xlsx"},
+            name="assessments_xlsx",
+        ),
     ],
 )
 initiatives = _joined(initiatives_urls, [path("<int:pk>/", views.initiative_detail, name="detail")])

@@ -36,6 +36,20 @@ urlpatterns = [
     path("<int:phase>/notes/<int:pk>/hide/", views.note_hide, name="hide"),
     path("<int:phase>/notes/<int:pk>/restore/", views.note_restore, name="restore"),
     path("<int:phase>/summary/", views.summary, name="summary"),
-    path("<int:phase>/notes.csv", views.export_notes, name="export_notes"),
-    path("<int:phase>/themes.csv", views.export_themes, name="export_themes"),
+    path("<int:phase>/notes.csv", views.export_notes, {"file_format": "csv"}, name="export_notes"),
+    path(
+        "<int:phase>/notes.xlsx",
+        views.export_notes,
+        {"file_format": "xlsx"},
+        name="export_notes_xlsx",
+    ),
+    path(
+        "<int:phase>/themes.csv", views.export_themes, {"file_format": "csv"}, name="export_themes"
+    ),
+    path(
+        "<int:phase>/themes.xlsx",
+        views.export_themes,
+        {"file_format": "xlsx"},
+        name="export_themes_xlsx",
+    ),
 ]

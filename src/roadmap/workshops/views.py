@@ -1,7 +1,7 @@
 """Workshop pages: the board, a prompt's notes (where facilitators theme them), the synthesis,
-the printable summary and the CSV exports; facilitators' pages to edit and delete prompts, and
-moderators' pages to hide and restore notes. Every form works without JavaScript; htmx polls
-the board's notes and sends +1s without a reload."""
+the printable summary and the CSV and XLSX exports; facilitators' pages to edit and delete
+prompts, and moderators' pages to hide and restore notes. Every form works without JavaScript;
+htmx polls the board's notes and sends +1s without a reload."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from roadmap.core.pagination import paginate
-from roadmap.core.spreadsheet import csv_response
+from roadmap.core.spreadsheet import FileFormat, table_response
 from roadmap.participation.models import Visibility
 from roadmap.participation.permissions import action_decision
 
@@ -542,11 +542,11 @@ def summary(request, municipality: str, process: str, phase: int):
 
 
 def _filename(phase, kind: str) -> str:
-    return f"{phase.process.municipality.slug}-{phase.process.slug}-workshop-{phase.pk}-{kind}.csv"
+    return f"{phase.process.municipality.slug}-{phase.process.slug}-workshop-{phase.pk}-{kind}"
 
 
 @require_GET
-def export_notes(request, municipality: str, process: str, phase: int):
+def export_notes(request, municipality: str, process: str, phase: int, file_format: FileFormat):
     phase = _phase(request, municipality, process, phase)
     header = [_("Prompt"), _("Note"), _("Language"), _("Theme"), _("+1s"), _("Posted")]
     rows = (
@@ -556,19 +556,19 @@ def export_notes(request, municipality: str, process: str, phase: int):
             note.language,
             note.theme.name if note.theme else "",
             note.vote_count,
-            note.created_at.isoformat(),
+            note.created_at,
         )
         for note in selectors.export_notes(phase).iterator(chunk_size=2000)
     )
-    return csv_response(_filename(phase, "notes"), header, rows)
+    return table_response(file_format, _filename(phase, "notes"), header, rows)
 
 
 @require_GET
-def export_themes(request, municipality: str, process: str, phase: int):
+def export_themes(request, municipality: str, process: str, phase: int, file_format: FileFormat):
     phase = _phase(request, municipality, process, phase)
     header = [_("Prompt"), _("Theme"), _("Notes"), _("+1s")]
     rows = (
         (theme.prompt.text, theme.name, theme.note_total, theme.vote_total)
         for theme in selectors.export_themes(phase)
     )
-    return csv_response(_filename(phase, "themes"), header, rows)
+    return table_response(file_format, _filename(phase, "themes"), header, rows)

@@ -1,6 +1,10 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from roadmap.core.spreadsheet import NORDIC_CSV, csv_style
 
 register = template.Library()
 
@@ -43,3 +47,13 @@ def audit_value(event, field_name: str, value) -> str:
     if value is None or value == "":
         return "—"
     return str(value)
+
+
+@register.simple_tag
+def csv_style_note() -> str:
+    """One sentence on how the CSV downloads of this page are written, for this language."""
+    if csv_style(get_language()) == NORDIC_CSV:
+        return _(
+            "CSV with semicolons and decimal commas, for spreadsheet programs with Nordic settings."
+        )
+    return _("CSV with commas and decimal points, for spreadsheet programs with English settings.")

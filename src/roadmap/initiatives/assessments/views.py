@@ -1,4 +1,4 @@
-"""Pages for principle-based assessments of one initiative, and its CSV export.
+"""Pages for principle-based assessments of one initiative, and its CSV and XLSX export.
 
 Every view looks the initiative up through the municipality in the URL and then checks that
 the user may see it, so guessing another municipality's ids gives 404.
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roadmap.accounts.models import User
-from roadmap.core.spreadsheet import csv_response
+from roadmap.core.spreadsheet import FileFormat, table_response
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from ..models import Assessment, AssessmentStatus, Initiative
@@ -223,14 +223,17 @@ def assessment_delete(
     )
 
 
-# --- CSV export -------------------------------------------------------------------------------
+# --- CSV and XLSX export ----------------------------------------------------------------------
 
 
-def assessment_export(request: HttpRequest, municipality: str, pk: int) -> StreamingHttpResponse:
+def assessment_export(
+    request: HttpRequest, municipality: str, pk: int, file_format: FileFormat
+) -> StreamingHttpResponse:
     initiative = _visible_initiative(request, municipality, pk)
     assessments = selectors.initiative_export_assessments(initiative, request.user)
-    return csv_response(
-        f"{initiative.municipality.slug}-initiative-{initiative.pk}-assessments.csv",
+    return table_response(
+        file_format,
+        f"{initiative.municipality.slug}-initiative-{initiative.pk}-assessments",
         selectors.export_header(),
         selectors.export_rows(assessments),
     )

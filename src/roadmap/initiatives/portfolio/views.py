@@ -17,7 +17,7 @@ from roadmap.core.charts import (
     horizontal_bar_spec,
     level_stack_spec,
 )
-from roadmap.core.spreadsheet import csv_response
+from roadmap.core.spreadsheet import FileFormat, table_response
 from roadmap.municipalities.permissions import is_member
 from roadmap.municipalities.selectors import municipality_by_slug
 
@@ -170,12 +170,15 @@ def dashboard(request: HttpRequest, municipality: str) -> HttpResponse:
     )
 
 
-def assessments_csv(request: HttpRequest, municipality: str) -> StreamingHttpResponse:
-    """Every assessment rating of the municipality that this user may see, as CSV."""
+def assessments_export(
+    request: HttpRequest, municipality: str, file_format: FileFormat
+) -> StreamingHttpResponse:
+    """Every assessment rating of the municipality that this user may see, as CSV or XLSX."""
     municipality = municipality_by_slug(municipality)
     assessments = assessment_selectors.municipality_export_assessments(municipality, request.user)
-    return csv_response(
-        f"{municipality.slug}-assessments.csv",
+    return table_response(
+        file_format,
+        f"{municipality.slug}-assessments",
         assessment_selectors.export_header(),
         assessment_selectors.export_rows(assessments),
     )
