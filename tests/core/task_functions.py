@@ -25,3 +25,17 @@ def count_after(key: str, seconds: float) -> int:
     time.sleep(seconds)
     cache.add(key, 0, timeout=None)
     return cache.incr(key)
+
+
+def run_worker_batch() -> None:
+    """`manage.py worker --batch` inside the test's transaction. The worker closes stale
+    connections between tasks; on PostgreSQL that would close the test's own transaction."""
+    from io import StringIO
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("worker", "--batch", "--no-reload", "--no-startup-delay", stdout=StringIO())

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from roadmap.core import periodic, tasks, worker
 from roadmap.core.models import PeriodicRun, WorkerHeartbeat
-from tests.core.task_functions import RECORDED, record, tick
+from tests.core.task_functions import RECORDED, record, run_worker_batch, tick
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AFTER_COMMIT_QUEUE = {
@@ -75,10 +75,6 @@ def test_an_outside_queue_gets_the_task_only_after_the_commit(
 
     assert len(callbacks) == 1
     assert [result.kwargs for result in backend.results] == [{"value": 4}]
-
-
-def run_worker_batch() -> None:
-    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", stdout=StringIO())
 
 
 def test_the_worker_runs_due_tasks_and_records_their_results(database_queue):

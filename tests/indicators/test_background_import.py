@@ -3,11 +3,9 @@ batch page says what is happening and refreshes itself, and a lost task does not
 person waiting."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
@@ -17,6 +15,7 @@ from roadmap.core import periodic
 from roadmap.core.models import AuditEvent
 from roadmap.indicators import imports, services, tasks
 from roadmap.indicators.models import ImportBatch, Observation
+from tests.core.task_functions import run_worker_batch
 
 from .helpers import GHG_CODE, indicator
 
@@ -35,7 +34,7 @@ def database_queue(settings, monkeypatch):
 
 
 def run_worker() -> None:
-    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", stdout=StringIO())
+    run_worker_batch()
 
 
 def _url(name, municipality, **kwargs):

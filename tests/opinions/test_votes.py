@@ -1,10 +1,8 @@
 """Voting one statement at a time: one vote per statement, refusals that save nothing."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -13,6 +11,7 @@ from roadmap.opinions import services
 from roadmap.opinions.models import OpinionMap, Statement, Vote
 from roadmap.opinions.tasks import recompute_forgotten_maps
 from roadmap.participation.models import Block, ResidentVerification
+from tests.core.task_functions import run_worker_batch
 from tests.factories import UserFactory
 from tests.opinions.conftest import add_statements, make_phase, url
 
@@ -190,7 +189,7 @@ def test_a_vote_marks_the_map_and_queues_its_recompute_which_the_worker_runs(
     assert queued.args_kwargs["kwargs"] == {"phase_id": phase.pk}
     DBTaskResult.objects.update(run_after=timezone.now())  # skip the debounce wait
 
-    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", stdout=StringIO())
+    run_worker_batch()
 
     opinion_map.refresh_from_db()
     assert opinion_map.dirty_since is None and opinion_map.votes_seen == 1
