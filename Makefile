@@ -129,7 +129,7 @@ bench-smoke: install
 	$(PYTHON) benchmarks/load.py --smoke
 	$(PYTHON) benchmarks/profile_page.py --smoke --member /m/kviststad/portfolio/
 	$(PYTHON) benchmarks/generate_participation.py --smoke
-	$(PYTHON) benchmarks/participation_load.py --smoke
+	$(PYTHON) benchmarks/participation_load.py --smoke --task-worker
 	$(PYTHON) benchmarks/support_hammer.py --smoke
 	$(PYTHON) benchmarks/indicators_import.py --smoke
 	$(PYTHON) benchmarks/indicators_generate.py --smoke
@@ -138,3 +138,4 @@ bench-smoke: install
 	$(PYTHON) benchmarks/opinions_votes.py --smoke
 	$(PYTHON) benchmarks/workshops_synthesis.py --smoke
 	$(PYTHON) benchmarks/workshops_board.py --smoke
+	$(PYTHON) benchmarks/tasks_throughput.py --smoke

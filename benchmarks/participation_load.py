@@ -3,13 +3,15 @@
     .venv/bin/python benchmarks/participation_load.py
         [--database var/bench-participation.sqlite3 | postgres://postgres@127.0.0.1:5432/...]
         [--port 8191] [--workers 3] [--users 3] [--seconds 15] [--rounds 1] [--no-writes]
+        [--task-worker [SECONDS]]
 
 Uses the data of generate_participation.py and the machinery of load.py (gunicorn with sync
 workers on 127.0.0.1, locust headless, bounded in time and requests, the trivial view as the
 floor in the same run). Reads: the proposal list by most supported with a category filter,
 page 2; the proposal with 500 comments; the process page with its figures. Writes: signed-in
 verified residents support and withdraw through the real POST endpoint with valid CSRF tokens
-(participation_locustfile.py), each on a proposal of their own.
+(participation_locustfile.py), each on a proposal of their own. With --task-worker, one
+`manage.py worker --no-reload` polls the same database during the whole run, as in production.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks import load, smoke  # noqa: E402
+from benchmarks import load, smoke, task_worker  # noqa: E402
 from benchmarks.generate_participation import (  # noqa: E402
     BIG_THREAD_COMMENTS,
     DEFAULT_DATABASE,
@@ -53,6 +55,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=20000, help="cap per page")
     parser.add_argument("--rounds", type=int, default=1, help="keep each page's best round")
     parser.add_argument("--no-writes", action="store_true", help="measure the pages only")
+    parser.add_argument(
+        "--task-worker",
+        type=float,
+        nargs="?",
+        const=1.0,
+        metavar="SECONDS",
+        help="run a task worker beside the server, polling every SECONDS (default 1)",
+    )
     return smoke.parse_args(
         parser, database=SMOKE_DATABASE, port=8291, workers=1, users=1, seconds=2
     )
@@ -74,9 +84,15 @@ def main() -> None:
     print(
         f"Server: gunicorn, {args.workers} sync workers, DEBUG off, {database}; "
         f"locust: {args.users} users, no wait, {args.seconds} s per page, "
-        f"best of {args.rounds} round(s)\n"
+        f"best of {args.rounds} round(s); "
+        + (
+            f"a task worker polling every {args.task_worker} s\n"
+            if args.task_worker is not None
+            else "no task worker\n"
+        )
     )
     server = load.start_server(args, Path(database))
+    workers = [] if args.task_worker is None else task_worker.start(1, interval=args.task_worker)
     try:
         load.wait_until_up(args.port)
         # A page far slower than the target would keep locust from finishing any request in
@@ -106,7 +122,10 @@ def main() -> None:
         if not args.no_writes:
             results += measure_writes(args)
         memory = load.worker_memory(server.pid)
+        if workers:
+            memory += f"; task worker {task_worker.memory(workers)}"
     finally:
+        task_worker.stop(workers)
         load.stop_server(server)
     load.print_results(results)
     problems = [f"{label}: not measured" for label in failed] + load.failed_requests(results)
@@ -115,7 +134,7 @@ def main() -> None:
         print(f"Stored counters after the writes: {counters}")
         if "WRONG" in counters:
             problems.append(counters)
-    print(f"\nWorker memory (RSS): {memory}")
+    print(f"\nApp worker memory (RSS): {memory}")
     print(f"Load average after: {load.load()}")
     smoke.check(args, problems)
 
