@@ -32,6 +32,20 @@ from tests.spreadsheets import csv_table, xlsx_records
 TODAY = timezone.localdate
 
 
+EXPORT_HEADER = [
+    "initiative id",
+    "initiative title",
+    "assessment id",
+    "assessment date",
+    "status",
+    "principle code",
+    "principle name",
+    "level",
+    "evidence",
+    "links",
+]
+
+
 def make_principle(code, *, municipality=None, order=0, questions=2):
     """A principle with a full 0–4 scale ("<code> at level N") and some guiding questions."""
     principle = Principle.objects.create(
@@ -661,18 +675,7 @@ def test_initiative_csv_rows_and_formula_neutralising(client, editor, municipali
     draft = draft_with(initiative, principles, [0, None, None])
 
     rows = read_csv(client.get(url("assessment_export", initiative)))
-    assert rows[0] == [
-        "initiative id",
-        "initiative title",
-        "assessment id",
-        "assessment date",
-        "status",
-        "principle code",
-        "principle name",
-        "level",
-        "evidence",
-        "links",
-    ]
+    assert rows[0] == EXPORT_HEADER
     assert rows[1] == [
         str(initiative.pk),
         "'=SUM(A1:A9)",
@@ -775,18 +778,7 @@ def test_initiative_xlsx_has_numbers_dates_and_formulas_as_text(
     records = xlsx_records(response)
     assert len(records) == 3  # the anonymous visitor does not get the draft
     first = records[0]
-    assert list(first) == [
-        "initiative id",
-        "initiative title",
-        "assessment id",
-        "assessment date",
-        "status",
-        "principle code",
-        "principle name",
-        "level",
-        "evidence",
-        "links",
-    ]
+    assert list(first) == EXPORT_HEADER
     assert first["initiative id"].value == initiative.pk
     assert first["assessment id"].value == final.pk
     assert isinstance(first["level"].value, int) and first["level"].value == 1
