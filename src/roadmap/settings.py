@@ -169,6 +169,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "da": ("nb", "en"), "
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One date and number format per language (European, 24-hour), in roadmap/formats/<language>/.
+FORMAT_MODULE_PATH = ["roadmap.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -331,6 +331,58 @@ def test_editing_a_phase_may_keep_its_own_dates(client, municipality, editor, pr
     assert phase.title == "Ideas and dreams"
 
 
+def test_adding_a_phase_asks_for_the_kind_first(client, municipality, editor, process):
+    client.force_login(editor)
+    content = client.get(url("phase_create", municipality, process="harbour")).content.decode()
+    assert "Choose the kind of phase first" in content
+    assert 'name="title"' not in content
+    bad = client.get(url("phase_create", municipality, process="harbour"), {"kind": "party"})
+    assert "Select a valid choice. party is not one of the available choices." in (
+        bad.content.decode()
+    )
+
+
+def test_a_workshop_phase_form_shows_only_the_workshop_fields(
+    client, municipality, editor, process
+):
+    client.force_login(editor)
+    response = client.get(
+        url("phase_create", municipality, process="harbour"), {"kind": "workshop"}
+    )
+    content = response.content.decode()
+    assert "Who may post workshop notes" in content
+    assert "Workshop notes are anonymous" in content
+    for label in ("Who may propose", "Who may comment", "Who may support", "Who may vote"):
+        assert label not in content
+    assert "This is a phase of the kind “Workshop”" in content
+
+
+def test_fields_a_kind_does_not_use_are_stored_closed(client, municipality, editor, process):
+    client.force_login(editor)
+    start = timezone.localtime().replace(microsecond=0, second=0)
+    data = _phase_data(start, start + DAY, kind="workshop", post_notes="verified")
+    response = client.post(url("phase_create", municipality, process="harbour"), data)
+    assert response.status_code == 302
+    phase = Phase.objects.get(process=process)
+    assert (phase.post_notes, phase.propose, phase.comment) == ("verified", "nobody", "nobody")
+
+
+def test_editing_an_opinion_map_phase_names_its_own_fields(client, municipality, editor, process):
+    phase = _phase(process, 1, 3, kind="opinion_map", vote=Audience.ANYONE)
+    client.force_login(editor)
+    content = client.get(
+        url("phase_edit", municipality, process="harbour", pk=phase.pk)
+    ).content.decode()
+    assert "Who may submit statements" in content
+    assert "Who may vote on statements" in content
+    assert "Who may comment" not in content
+    switched = client.get(
+        url("phase_edit", municipality, process="harbour", pk=phase.pk), {"kind": "information"}
+    ).content.decode()
+    assert "Who may vote on statements" not in switched
+    assert "This is a phase of the kind “Information”" in switched
+
+
 def test_phase_of_another_process_is_404(client, municipality, editor, process):
     foreign = PhaseFactory()
     client.force_login(editor)
