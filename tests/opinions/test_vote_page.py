@@ -124,8 +124,8 @@ def test_a_morning_update_time_ends_in_one_full_stop(client, phase):
 
     html = client.get(url("map", phase)).content.decode()
 
-    assert "Last updated: Dec. 2, 2026, 8:16 a.m.</p>" in html
-    assert "a.m.." not in html
+    assert "Last updated: 2 Dec 2026, 08:16</p>" in html
+    assert "a.m." not in html
 
 
 BLOCK = re.compile(
