@@ -15,7 +15,8 @@ EVENING = timezone.make_aware(
 )
 TEMPLATE = Template(
     '{{ when|date:"DATETIME_FORMAT" }}|{{ when|date:"SHORT_DATETIME_FORMAT" }}|{{ when }}|'
-    '{{ when|date:"DATE_FORMAT" }}|{{ when|date:"SHORT_DATE_FORMAT" }}|{{ amount|floatformat:"2g" }}'
+    '{{ when|date:"DATE_FORMAT" }}|{{ when|date:"SHORT_DATE_FORMAT" }}|'
+    '{{ amount|floatformat:"2g" }}'
 )
 
 

@@ -156,7 +156,7 @@ def test_a_signed_out_visitor_is_offered_to_sign_in_and_come_back(client, phase,
 
     html = client.get(page).content.decode()
 
-    assert "You cannot vote now" in html
+    assert "You cannot vote now" not in html
     sign_in = re.search(r'<a class="ds-link" href="([^"]+)">Sign in to vote</a>', html).group(1)
     assert sign_in == f"/accounts/login/?next={page}"
     response = client.post(

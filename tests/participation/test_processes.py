@@ -143,12 +143,44 @@ def test_process_page_shows_statement_timeline_and_banner(client, municipality, 
     banner_start = content.index('id="phase-banner-heading"')
     banner = content[banner_start : content.index("</section>", banner_start)]
     assert "Make proposals" not in banner, "actions open to nobody are not listed"
-    assert "Sign in to take part." in content
+    assert "Support proposals:</strong> open once you sign in." in banner
+    assert "not possible now" not in banner
+    assert "You are not signed in." in banner
+    assert 'href="/accounts/login/?next=/m/fjordvik/processes/harbour/">Sign in</a>' in banner
     assert (
         reverse("initiatives:detail", kwargs={"municipality": "fjordvik", "pk": initiative.pk})
         in content
     )
     assert "Hidden plan" not in content
+
+
+def test_a_workshop_process_offers_no_proposals_and_says_what_its_figures_count(
+    client, municipality, process
+):
+    _phase(process, -1, 1, kind="workshop", propose=Audience.NOBODY, post_notes=Audience.ANYONE)
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "See the proposals" not in content
+    assert "No one has taken part yet." not in content
+    assert "These figures count proposals, comments and supports, and there are none yet." in (
+        content
+    )
+
+
+def test_a_proposals_process_links_its_proposals(client, municipality, process):
+    _phase(process, -1, 1, kind="proposals")
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "See the proposals" in content
+    assert "No one has taken part yet." in content
+
+
+def test_a_signed_in_participant_is_not_asked_to_sign_in(
+    client, municipality, process, participant
+):
+    _phase(process, -1, 1)
+    client.force_login(participant)
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "Make proposals:</strong> you can do this now." in content
+    assert "You are not signed in." not in content
 
 
 def test_process_page_query_count_is_constant(

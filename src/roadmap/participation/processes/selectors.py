@@ -96,12 +96,36 @@ def phase_timeline(process: Process) -> list[PhaseEntry]:
     return entries
 
 
+# Kinds of phase that take proposals (and their comments and supports); kinds that count their
+# participants on their own pages (workshop notes, opinion-map votes).
+PROPOSAL_KINDS = frozenset({Phase.Kind.PROPOSALS, Phase.Kind.DEBATE, Phase.Kind.SUPPORT})
+DELIBERATION_KINDS = frozenset({Phase.Kind.WORKSHOP, Phase.Kind.OPINION_MAP})
+
+
+@dataclass(frozen=True)
+class PhaseKinds:
+    proposals: bool  # some phase takes proposals: the process has a proposals page
+    deliberation: bool  # some phase is a workshop or an opinion map
+
+
+def phase_kinds(process: Process) -> PhaseKinds:
+    """What the process's phases hold, from its prefetched phases (no further queries)."""
+    kinds = {phase.kind for phase in process.phases.all()}
+    return PhaseKinds(
+        proposals=bool(kinds & PROPOSAL_KINDS), deliberation=bool(kinds & DELIBERATION_KINDS)
+    )
+
+
 @dataclass
 class PhaseBanner:
     """What the current user can do in the current phase, for `_phase_banner.html`."""
 
     phase: Phase | None
     decisions: list[tuple[str, Decision]]  # (action label, decision)
+
+    @property
+    def needs_sign_in(self) -> bool:
+        return any(decision.sign_in for _label, decision in self.decisions)
 
 
 def phase_banner(process: Process, user: User | AnonymousUser) -> PhaseBanner:

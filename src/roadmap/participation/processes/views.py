@@ -95,6 +95,7 @@ def process_detail(request, municipality: str, process: str):
             "timeline": selectors.phase_timeline(process),
             "phase_banner": selectors.phase_banner(process, request.user),
             "figures": selectors.process_figures(process),
+            "kinds": selectors.phase_kinds(process),
             "can_manage": can_manage_processes(request.user, municipality),
             "audit_events": events_for(process)[:AUDIT_EVENTS_SHOWN] if member else None,
         },
