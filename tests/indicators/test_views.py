@@ -235,6 +235,11 @@ def test_the_preview_reports_problems_per_row(client, municipality, editor):
     text = client.get(response.url).content.decode()
     assert "nothing was saved" in text
     assert "“x” is not a number" in text
+    assert '<span class="ds-tag" data-color="danger">Has problems; nothing was saved</span>' in text
+    assert "Waiting for confirmation" not in text
+    listing = client.get(_url("import", municipality)).content.decode()
+    assert "Has problems; nothing was saved" in listing
+    assert "Waiting for confirmation" not in listing
     assert client.post(response.url).status_code == 302
     assert not Observation.objects.exists()
 

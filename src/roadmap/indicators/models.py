@@ -276,6 +276,24 @@ class ImportBatch(TimeStampedModel):
         never ran or died where no one reran it, so the person is told to upload again."""
         return self.is_in_progress and timezone.now() - self.updated_at > self.GIVEN_UP_AFTER
 
+    @property
+    def has_failed(self) -> bool:
+        """Nothing was or will be saved: refused, given up, or checked and found wrong."""
+        return (
+            self.status == self.Status.REFUSED
+            or self.is_abandoned
+            or (self.status == self.Status.PREVIEW and bool(self.summary.get("problems")))
+        )
+
+    @property
+    def outcome(self) -> str:
+        """The status as the editor reads it: a file with problems waits for no confirmation."""
+        if self.is_abandoned:
+            return str(_("Did not finish"))
+        if self.status == self.Status.PREVIEW and self.summary.get("problems"):
+            return str(_("Has problems; nothing was saved"))
+        return str(self.get_status_display())
+
 
 class Observation(models.Model):
     # No single-column indexes on the foreign keys: the unique constraint starts with the
