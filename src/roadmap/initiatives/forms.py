@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.forms import form_field, style_widgets
+from roadmap.core.forms import GroupedDecimalField, form_field, style_widgets
 from roadmap.framework.models import ActionArea, Barrier, Principle, Purpose
 
 from .models import (
@@ -60,7 +61,7 @@ class DateRangeMixin(FormMixinBase):
                 ValidationError(
                     _("The end date (%(end)s) is before the start date (%(start)s)."),
                     code="ends_before_start",
-                    params={"end": end.isoformat(), "start": start.isoformat()},
+                    params={"end": date_format(end), "start": date_format(start)},
                 ),
             )
         return cleaned_data
@@ -182,6 +183,11 @@ class InitiativeForm(MunicipalFormMixin, DateRangeMixin, forms.ModelForm):
             "action_areas": forms.CheckboxSelectMultiple,
             "purposes": forms.CheckboxSelectMultiple,
             "principles": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "budget": GroupedDecimalField,
+            "latitude": GroupedDecimalField,
+            "longitude": GroupedDecimalField,
         }
         help_texts = {
             "summary": _("One or two sentences, shown in lists."),
