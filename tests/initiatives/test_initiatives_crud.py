@@ -252,6 +252,28 @@ def test_partner_row_without_sector_is_refused(client, editor):
     assert Initiative.objects.count() == 0
 
 
+def test_a_spare_partner_row_needs_nothing_until_it_is_filled_in(client, editor):
+    client.force_login(editor)
+    page = client.get(create_url()).content.decode()
+    rows = page[page.index('class="ds-fieldset partner-formset"') : page.index("form-actions")]
+    assert rows.count('class="ds-fieldset partner-row"') == 3
+    assert "(required)" not in rows
+    response = client.post(create_url(), initiative_payload(partners=[{"role": "Funder"}]))
+    text = response.content.decode()
+    assert "Partner 1, Organisation: This field is required." in text
+    assert "Partner 1, Sector: This field is required." in text
+    assert Initiative.objects.count() == 0
+
+
+def test_listed_partners_keep_their_required_fields_marked(client, editor, initiative):
+    client.force_login(editor)
+    page = client.get(edit_url(initiative)).content.decode()
+    rows = page[page.index('class="ds-fieldset partner-row"') : page.index("form-actions")]
+    listed, spare = rows.split("</fieldset>")[:2], rows.split("</fieldset>")[2:]
+    assert [row.count("(required)") for row in listed] == [2, 2]
+    assert "(required)" not in "".join(spare)
+
+
 def test_principle_of_another_municipality_is_refused(client, editor, other_municipality):
     foreign = Principle.objects.create(
         municipality=other_municipality,

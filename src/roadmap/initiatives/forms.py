@@ -245,13 +245,27 @@ class InitiativeForm(MunicipalFormMixin, DateRangeMixin, forms.ModelForm):
 
 
 class PartnerForm(forms.ModelForm):
+    NEEDED = ("organisation", "sector")
+
     class Meta:
         model = Partner
         fields = ["organisation", "sector", "role"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.empty_permitted:  # a spare row: its fields are needed only once it is filled in
+            for name in self.NEEDED:
+                self.fields[name].required = False
         style_widgets(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.empty_permitted:  # cleaned at all, so filled in: needs what every partner needs
+            for name in self.NEEDED:
+                if not cleaned_data.get(name) and name not in self.errors:
+                    message = self.fields[name].error_messages["required"]
+                    self.add_error(name, ValidationError(message, code="required"))
+        return cleaned_data
 
 
 class BasePartnerFormSet(forms.BaseFormSet):
