@@ -248,3 +248,23 @@ def assessment_export(
         selectors.export_header(),
         selectors.export_rows(assessments),
     )
+
+
+# --- what waits for the assessors -------------------------------------------------------------
+
+
+def assessment_worklist(request: HttpRequest, municipality: str) -> HttpResponse:
+    """The assessors' list: drafts to finalise, initiatives never or long ago assessed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    place = municipality_by_slug(municipality)
+    if not can_assess(request.user, place):
+        raise PermissionDenied
+    return render(
+        request,
+        "initiatives/assessments/worklist.html",
+        {
+            "municipality": place,
+            "worklist": selectors.assessment_worklist(place),
+        },
+    )
