@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from roadmap.indicators.selectors import format_number
 from tests.participation.factories import PhaseFactory, ProcessFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,10 @@ def test_the_phase_banner_shows_a_24_hour_clock(client, municipality):
     PhaseFactory(process=process, ends_at=timezone.make_aware(datetime.datetime(2030, 1, 5, 17, 0)))
     content = client.get(f"/m/{municipality.slug}/processes/harbour/").content.decode()
     assert "Open until 5 Jan 2030, 17:00" in content
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "12,500.5"), ("nb", "12\xa0500,5")])
+def test_indicator_values_are_grouped_like_every_other_number(language, expected):
+    with translation.override(language):
+        assert format_number(12500.5) == expected
+        assert format_number(3.0) == "3"

@@ -59,17 +59,23 @@ POINT_FIELDS = (
 
 
 def format_number(value: float) -> str:
-    """Up to two decimals, trailing zeros dropped, in the active language's decimal mark.
+    """Up to two decimals, trailing zeros dropped, thousands grouped, in the active language's
+    marks (as floatformat's "g" writes them).
 
     Profiles format a few hundred numbers per page; this costs a fraction of floatformat."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", _decimal_mark(get_language())) if "." in text else text
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.translate(_marks(get_language()))
 
 
 @lru_cache(maxsize=16)
-def _decimal_mark(language: str | None) -> str:
-    mark: str = get_format("DECIMAL_SEPARATOR", language)
-    return mark
+def _marks(language: str | None) -> dict[int, str]:
+    """Python's "," and "." to the language's thousand and decimal separators."""
+    return str.maketrans(
+        {
+            ",": str(get_format("THOUSAND_SEPARATOR", language)),
+            ".": str(get_format("DECIMAL_SEPARATOR", language)),
+        }
+    )
 
 
 @lru_cache(maxsize=16)
