@@ -259,7 +259,8 @@ class PartnerForm(forms.ModelForm):
         style_widgets(self)
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if self.empty_permitted:  # cleaned at all, so filled in: needs what every partner needs
             for name in self.NEEDED:
                 if not cleaned_data.get(name) and name not in self.errors:

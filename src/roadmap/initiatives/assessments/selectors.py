@@ -8,7 +8,7 @@ everyone who is not a member of the initiative's municipality.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -373,7 +373,7 @@ class AssessmentWorklist:
 
     drafts: list[Assessment]  # to finalise
     never_assessed: list[Initiative]  # no final assessment and no draft either
-    due_again: list[Initiative]  # latest final assessment over a year old, no draft started
+    due_again: Sequence[Initiative]  # latest final assessment over a year old, no draft started
 
 
 def assessment_worklist(municipality: Municipality) -> AssessmentWorklist:

@@ -15,7 +15,7 @@ from roadmap.core.forms import form_field, style_widgets
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import District
 
-from ..models import Organisation, Phase, Process
+from ..models import Audience, Organisation, Phase, Process
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # Path segments under /m/<slug>/processes/ that are pages of their own, not processes.
@@ -120,7 +120,11 @@ PERMISSION_FIELDS = (
     "vote",
     "hold_statements",
 )
-CLOSED = {name: Phase._meta.get_field(name).get_default() for name in PERMISSION_FIELDS}
+CLOSED = {
+    **dict.fromkeys(("propose", "comment", "support", "post_notes", "vote"), Audience.NOBODY),
+    "anonymous_notes": False,
+    "hold_statements": False,
+}
 
 
 class PhaseKindForm(forms.Form):
