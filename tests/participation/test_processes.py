@@ -166,6 +166,14 @@ def test_a_workshop_process_offers_no_proposals_and_says_what_its_figures_count(
     )
 
 
+def test_an_opinion_map_phase_offers_statements_not_proposals(client, municipality, process):
+    _phase(process, -1, 1, kind="opinion_map", comment="nobody", support="nobody", vote="anyone")
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "Add statements:</strong> open once you sign in." in content
+    assert "Add statements: anyone with an account" in content
+    assert "Make proposals" not in content
+
+
 def test_a_proposals_process_links_its_proposals(client, municipality, process):
     _phase(process, -1, 1, kind="proposals")
     content = client.get(url("process_detail", municipality, process="harbour")).content.decode()

@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "post_notes": _("Post workshop notes"),
     "vote": _("Vote on statements"),
 }
+# In an opinion map, "propose" is adding statements (see permissions.ACTIONS).
+STATEMENTS_LABEL = _("Add statements")
 AUDIENCE_WORDS = {
     Audience.NOBODY: _("nobody"),
     Audience.ANYONE: _("anyone with an account"),
@@ -70,6 +72,12 @@ class PhaseEntry:
     phase: Phase
     state: str  # "past", "current" or "future"
     open_to: list[tuple[str, str]]  # (action, who may take it), in plain words
+
+
+def _action_label(phase: Phase, action: str) -> str:
+    if action == "propose" and phase.kind == Phase.Kind.OPINION_MAP:
+        return str(STATEMENTS_LABEL)
+    return str(ACTION_LABELS[action])
 
 
 def _open_actions(phase: Phase) -> list[str]:
@@ -89,7 +97,7 @@ def phase_timeline(process: Process) -> list[PhaseEntry]:
         else:
             state = "future"
         open_to = [
-            (str(ACTION_LABELS[action]), str(AUDIENCE_WORDS[getattr(phase, action)]))
+            (_action_label(phase, action), str(AUDIENCE_WORDS[getattr(phase, action)]))
             for action in _open_actions(phase)
         ]
         entries.append(PhaseEntry(phase=phase, state=state, open_to=open_to))
@@ -135,7 +143,7 @@ def phase_banner(process: Process, user: User | AnonymousUser) -> PhaseBanner:
     return PhaseBanner(
         phase=phase,
         decisions=[
-            (str(ACTION_LABELS[action]), action_decision(user, phase, action))
+            (_action_label(phase, action), action_decision(user, phase, action))
             for action in _open_actions(phase)
         ],
     )
