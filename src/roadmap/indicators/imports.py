@@ -42,7 +42,7 @@ PROBLEMS_KEPT = 1000
 SUGGESTIONS = 3
 DELIMITERS = (";", ",", "\t")
 COLUMNS = {
-    "indicator": ("indicator", "code", "kpi", "indikator", "kode"),
+    "indicator": ("indicator", "code", "kpi", "indikator", "kode", "kod", "koodi"),
     # Statistics Norway, Sweden and Finland name the time column so.
     "period": ("period", "year", "date", "periode", "år", "dato", "tid", "vuosi"),
     "value": ("value", "verdi"),
@@ -774,7 +774,7 @@ class _Checker:
                 continue
             self.seen[key] = line
             if value is None:
-                result.no_value(line, info, series, parsed_period[1], symbol)
+                result.no_value(line, info, series, period_text.strip(), symbol)
                 continue
             accepted = (
                 info.id,
