@@ -152,3 +152,14 @@ def test_unknown_ks_values_are_all_named_and_nothing_is_loaded():
 def test_the_shipped_facts_match_ks_vocabulary_file():
     from_file = sorted(read_turtle(Path(settings.NATIONAL_VOCABULARY_FILE)), key=str)
     assert from_file == sorted(shipped_concepts(read_data()), key=str)
+
+
+def test_the_indicator_page_names_the_national_concepts(client, municipality):
+    response = client.get(f"/m/{municipality.slug}/indicators/en-en-aq-1c/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "In KS's national vocabulary of the U4SSC indicators" in page
+    assert f'<a class="ds-link" href="{SCHEME}/2204">EN: EN: AQ: 1C</a>' in page
+    assert "<td>PM2.5</td>" in page
+    wifi = client.get(f"/m/{municipality.slug}/indicators/ec-ict-ict-5c/").content.decode()
+    assert f'href="{SCHEME}/2155">EC: ICT: ICT: 5A</a>' in wifi

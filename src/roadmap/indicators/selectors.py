@@ -37,6 +37,7 @@ from .models import (
     InitiativeIndicator,
     Level,
     MappingAdjustment,
+    NationalConcept,
     Observation,
     Quality,
     Target,
@@ -428,6 +429,8 @@ class IndicatorPage:
     # (municipality name, latest yearly value, its year) for every municipality publishing it
     others: list[tuple[str, float, int]]
     claims: list[InitiativeIndicator]
+    # The KS vocabulary's concepts of the indicator: the whole KPI or its sub-indicators.
+    concepts: list[NationalConcept]
 
 
 def latest_by_municipality(indicator: Indicator) -> list[tuple[str, float, int]]:
@@ -466,6 +469,7 @@ def indicator_page(
         target,
         latest_by_municipality(indicator),
         claims_visible_to(user, municipality, indicator),
+        list(NationalConcept.objects.filter(indicator=indicator)),
     )
 
 
