@@ -98,6 +98,8 @@ def test_without_a_region_code_the_municipality_is_found_by_name(municipality):
     parsed = read(SSB, municipality)
     assert len(parsed.rows) == 2
     assert parsed.other_region_rows == 2
+    municipality.name = "Fjordvik kommune"
+    assert len(read(SSB, municipality).rows) == 2
 
 
 def test_a_file_without_the_municipalitys_rows_is_refused_naming_its_regions(fjordvik):

@@ -75,6 +75,7 @@ NO_VALUE = {
     "-": gettext_lazy("nil"),
 }
 REGION = re.compile(r"^\s*(?:[A-Za-z]{1,3}-?)?(\d{2,6})\b\s*(.*)$")
+MUNICIPALITY_WORDS = {"kommune", "kommun", "kunta", "municipality"}
 NO_VALUES_KEPT = 500
 OTHER_REGIONS_NAMED = 20
 TRUE_WORDS = {"1", "yes", "true", "y", "ja", "j", "x"}
@@ -373,7 +374,13 @@ class Region:
         if self.code and match:
             return match[1].lstrip("0") == self.code.lstrip("0")
         name = match[2] if match else text
-        return name.strip().casefold() == self.name.casefold()
+        return _bare_name(name) == _bare_name(self.name)
+
+
+def _bare_name(name: str) -> str:
+    """ "Fjordvik kommune", "Myrdal kommun" and "Fjordvik" are one name."""
+    words = name.casefold().split()
+    return " ".join(words[:-1] if len(words) > 1 and words[-1] in MUNICIPALITY_WORDS else words)
 
 
 def parse_number(text: str) -> float:
