@@ -197,6 +197,12 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = False
 # S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, which several app processes share.
 # No MEDIA_URL and no public reading: views check permissions and stream the file themselves.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# KS's U4SSC vocabulary (Turtle) read by `manage.py load_national_vocabulary`.
+NATIONAL_VOCABULARY_FILE = Path(
+    os.environ.get(
+        "NATIONAL_VOCABULARY_FILE", BASE_DIR.parent / "shared" / "standards" / "ks-U4SSC.ttl"
+    )
+)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {

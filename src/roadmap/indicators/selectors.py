@@ -27,7 +27,7 @@ from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from . import scoring
-from .imports import IndicatorInfo
+from .imports import CodeBook, IndicatorInfo
 from .models import (
     Dimension,
     Direction,
@@ -37,6 +37,7 @@ from .models import (
     InitiativeIndicator,
     Level,
     MappingAdjustment,
+    NationalConcept,
     Observation,
     Quality,
     Target,
@@ -123,14 +124,29 @@ def observations_of(municipality: Municipality, indicator: Indicator) -> QuerySe
     )
 
 
-def indicator_lookup(municipality: Municipality) -> dict[str, IndicatorInfo]:
-    """Codes and slugs → what import validation needs (one query)."""
-    lookup: dict[str, IndicatorInfo] = {}
-    for indicator in indicators_for(municipality):
-        info = IndicatorInfo.of(indicator)
-        lookup[indicator.code] = info
-        lookup[indicator.slug] = info
-    return lookup
+def indicator_lookup(municipality: Municipality) -> CodeBook:
+    """Every name an import may give an indicator → what validation needs (three queries):
+    code and slug, its English and Norwegian name (a statistics office's variable), KS's
+    concept URIs and its notations where they differ from the code, and the sub-indicators."""
+    book = CodeBook()
+    indicators = list(
+        indicators_for(municipality).prefetch_related("sub_indicators", "national_concepts")
+    )
+    infos = [IndicatorInfo.of(indicator) for indicator in indicators]
+    # Codes and slugs first: no other name may take one of them.
+    for indicator, info in zip(indicators, infos, strict=True):
+        book.add_indicator(info, indicator.slug)
+    for indicator, info in zip(indicators, infos, strict=True):
+        parts = {sub.series: info.add_part(sub) for sub in indicator.sub_indicators.all()}
+        # The name in English and Norwegian (modeltranslation's fields).
+        for name in (getattr(indicator, "name_en", ""), getattr(indicator, "name_nb", "")):
+            if name:
+                book.add(name, info)
+        for concept in indicator.national_concepts.all():
+            target = parts.get(concept.series, info)
+            book.add(concept.uri, target)
+            book.add(concept.notation, target)
+    return book
 
 
 class Point(NamedTuple):
@@ -419,6 +435,8 @@ class IndicatorPage:
     # (municipality name, latest yearly value, its year) for every municipality publishing it
     others: list[tuple[str, float, int]]
     claims: list[InitiativeIndicator]
+    # The KS vocabulary's concepts of the indicator: the whole KPI or its sub-indicators.
+    concepts: list[NationalConcept]
 
 
 def latest_by_municipality(indicator: Indicator) -> list[tuple[str, float, int]]:
@@ -457,6 +475,7 @@ def indicator_page(
         target,
         latest_by_municipality(indicator),
         claims_visible_to(user, municipality, indicator),
+        list(NationalConcept.objects.filter(indicator=indicator)),
     )
 
 

@@ -28,6 +28,9 @@ class Municipality(TimeStampedModel):
     # Languages the municipality publishes in, as language codes (e.g. ["nb", "en"]).
     languages = models.JSONField(_("languages"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The national statistics office's municipality number (Norway 0301, Sweden 0180,
+    # Finland 091): how a statistics-office export names the municipality's rows.
+    region_code = models.CharField(_("statistics region code"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["name"]
