@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke catalogue-check
 
 install: .venv/.synced node_modules/.installed
 
@@ -79,6 +79,11 @@ messages: install
 
 migrations: install
 	$(PYTHON) manage.py makemigrations
+
+# The demo's data catalogue against the DCAT-AP 3.0.1 and DCAT-AP-NO 2.0 shapes (docs/catalogue.md);
+# STANDARDS names the folder with the shapes.
+catalogue-check: install
+	$(PYTHON) scripts/validate_catalogue.py --standards $${STANDARDS:-../shared/standards}
 
 # Benchmarks are run on purpose, never by `make test` (docs/performance.md). The large
 # database is generated once; delete it (or run benchmarks/generate.py --force) to rebuild.

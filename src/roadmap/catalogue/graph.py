@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
@@ -34,6 +34,19 @@ FREQUENCY = Namespace(EU + "frequency/")
 FILE_TYPE = Namespace(EU + "file-type/")
 LANGUAGE = Namespace(EU + "language/")
 ACCESS_RIGHT = Namespace(EU + "access-right/")
+COUNTRY = Namespace(EU + "country/")
+# The municipality's country → the EU country vocabulary, so harvesters can place the data
+# even where they do not know the municipality's own address.
+EU_COUNTRIES = {
+    "NO": "NOR",
+    "SE": "SWE",
+    "DK": "DNK",
+    "FI": "FIN",
+    "IS": "ISL",
+    "FO": "FRO",
+    "GL": "GRL",
+    "AX": "ALA",
+}
 IANA = "https://www.iana.org/assignments/media-types/"
 # Brønnøysund has no organisation URIs yet; DCAT-AP-NO names these until it does.
 NORWEGIAN_ORGANISATION = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
@@ -76,6 +89,7 @@ _TERMS: dict[URIRef, tuple[str, URIRef, str]] = {
         LANGUAGE[code]: (code, DCTERMS.LinguisticSystem, "language")
         for code in EU_LANGUAGES.values()
     },
+    **{COUNTRY[code]: (code, DCTERMS.Location, "country") for code in EU_COUNTRIES.values()},
 }
 _SCHEME_TITLES = {
     "data-theme": "Data theme",
@@ -84,6 +98,7 @@ _SCHEME_TITLES = {
     "access-right": "Access right",
     "licence": "Licence",
     "language": "Language",
+    "country": "Country",
 }
 
 
@@ -239,6 +254,11 @@ class CatalogueBuilder:
     def municipality_document(self, municipality: Municipality) -> str:
         return self.base + reverse("catalogue:municipality", args=[municipality.slug])
 
+    def _typed(self, resource: URIRef, kind: URIRef) -> URIRef:
+        """A resource with the class the shapes expect of it (they infer none)."""
+        self.graph.add((resource, RDF.type, kind))
+        return resource
+
     def _term(self, term: URIRef) -> URIRef:
         self.terms.add(term)
         return term
@@ -276,10 +296,24 @@ class CatalogueBuilder:
             graph,
             service,
             DCTERMS.description,
-            _("Read access to everything public on the platform, as JSON, with an OpenAPI 3 description."),
+            _(
+                "Read access to everything public on the platform, as JSON, with an OpenAPI 3 description."
+            ),
         )
-        graph.add((service, DCAT.endpointURL, self.url(api_links.API_ENDPOINT)))
-        graph.add((service, DCAT.endpointDescription, self.url(api_links.API_DESCRIPTION)))
+        graph.add(
+            (
+                service,
+                DCAT.endpointURL,
+                self._typed(self.url(api_links.API_ENDPOINT), RDFS.Resource),
+            )
+        )
+        graph.add(
+            (
+                service,
+                DCAT.endpointDescription,
+                self._typed(self.url(api_links.API_DESCRIPTION), RDFS.Resource),
+            )
+        )
         graph.add((service, DCTERMS.publisher, self.add_operator()))
         graph.add((service, DCAT.contactPoint, URIRef(self.network_document() + "#contact")))
         graph.add((service, DCTERMS.format, self._term(FILE_TYPE.JSON)))
@@ -303,12 +337,16 @@ class CatalogueBuilder:
         identifier = municipality.organisation_number or str(publisher)
         graph.add((publisher, DCTERMS.identifier, Literal(identifier)))
         if municipality.website:
-            graph.add((publisher, FOAF.homepage, URIRef(municipality.website)))
+            graph.add(
+                (publisher, FOAF.homepage, self._typed(URIRef(municipality.website), FOAF.Document))
+            )
         return publisher
 
     def _add_contact(self, contact: URIRef, name: str, email: str, url: str) -> None:
         graph = self.graph
+        # Typed as the subclass and its class: the shapes check the class without inference.
         graph.add((contact, RDF.type, VCARD.Organization))
+        graph.add((contact, RDF.type, VCARD.Kind))
         graph.add((contact, VCARD.fn, Literal(name)))
         graph.add((contact, VCARD.hasEmail, URIRef("mailto:" + email)))
         if url:
@@ -327,6 +365,10 @@ class CatalogueBuilder:
         codes = [EU_LANGUAGES[code] for code in municipality.languages if code in EU_LANGUAGES]
         return [self._term(LANGUAGE[code]) for code in codes or ["ENG"]]
 
+    def _country_of(self, municipality: Municipality) -> list[URIRef]:
+        code = EU_COUNTRIES.get(municipality.country)
+        return [self._term(COUNTRY[code])] if code else []
+
     def add_municipality(self, entry: CatalogueEntry) -> list[URIRef]:
         """The municipality's five datasets with their distributions; returns the datasets."""
         municipality = entry.municipality
@@ -341,13 +383,11 @@ class CatalogueBuilder:
             municipality=municipality,
             publisher=publisher,
             contact=contact,
-            place=place,
+            places=[place, *self._country_of(municipality)],
             languages=self._languages_of(municipality),
             licence=self._term(URIRef(municipality.data_licence)),
         )
-        return [
-            self._add_dataset(spec, entry.datasets[spec.kind], context) for spec in DATASETS
-        ]
+        return [self._add_dataset(spec, entry.datasets[spec.kind], context) for spec in DATASETS]
 
     def _add_dataset(
         self, spec: DatasetSpec, facts: DatasetFacts, context: _DatasetContext
@@ -368,11 +408,12 @@ class CatalogueBuilder:
             graph.add((dataset, DCAT.contactPoint, context.contact))
         graph.add((dataset, DCTERMS.accrualPeriodicity, self._term(spec.frequency)))
         graph.add((dataset, DCTERMS.accessRights, self._term(ACCESS_RIGHT.PUBLIC)))
-        graph.add((dataset, DCTERMS.spatial, context.place))
+        for place in context.places:
+            graph.add((dataset, DCTERMS.spatial, place))
         for language in context.languages:
             graph.add((dataset, DCTERMS.language, language))
         landing = reverse(spec.landing_page, args=[municipality.slug])
-        graph.add((dataset, DCAT.landingPage, self.url(landing)))
+        graph.add((dataset, DCAT.landingPage, self._typed(self.url(landing), FOAF.Document)))
         if facts.modified:
             graph.add((dataset, DCTERMS.modified, _datetime(facts.modified)))
         if facts.first and facts.last:
@@ -413,7 +454,8 @@ class CatalogueBuilder:
         if download:
             graph.add((distribution, DCAT.downloadURL, address))
         graph.add((distribution, DCTERMS.format, self._term(file.file_type)))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + file.media_type)))
+        media_type = self._typed(URIRef(IANA + file.media_type), DCTERMS.MediaType)
+        graph.add((distribution, DCAT.mediaType, media_type))
         graph.add((distribution, DCTERMS.license, context.licence))
         return distribution
 
@@ -443,7 +485,7 @@ class CatalogueBuilder:
         graph.add((catalogue, DCTERMS.publisher, publisher))
         if contact:
             graph.add((catalogue, DCAT.contactPoint, contact))
-        graph.add((catalogue, FOAF.homepage, URIRef(homepage)))
+        graph.add((catalogue, FOAF.homepage, self._typed(URIRef(homepage), FOAF.Document)))
         graph.add((catalogue, DCTERMS.license, self._term(licence)))
         graph.add((catalogue, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
         for language in languages:
@@ -470,7 +512,17 @@ class CatalogueBuilder:
             graph.add((scheme, RDF.type, SKOS.ConceptScheme))
             graph.add((scheme, DCTERMS.title, Literal(_SCHEME_TITLES[scheme_name], lang="en")))
 
-    def add_paging(self, page_url: str, *, first: str, last: str, previous: str | None, next_: str | None, total: int, per_page: int) -> None:
+    def add_paging(
+        self,
+        page_url: str,
+        *,
+        first: str,
+        last: str,
+        previous: str | None,
+        next_: str | None,
+        total: int,
+        per_page: int,
+    ) -> None:
         """Hydra paging, in the current terms and the legacy ones harvesters still read."""
         graph = self.graph
         page = URIRef(page_url)
@@ -495,7 +547,7 @@ class _DatasetContext:
     municipality: Municipality
     publisher: URIRef
     contact: URIRef | None
-    place: URIRef
+    places: list[URIRef]
     languages: list[URIRef]
     licence: URIRef
 
@@ -552,7 +604,9 @@ class Paging:
     per_page: int
 
 
-def _network_catalogue(builder: CatalogueBuilder, datasets: list[URIRef], modified: datetime.datetime | None) -> None:
+def _network_catalogue(
+    builder: CatalogueBuilder, datasets: list[URIRef], modified: datetime.datetime | None
+) -> None:
     builder.add_operator()
     builder.add_catalogue(
         URIRef(builder.network_document() + "#catalogue"),

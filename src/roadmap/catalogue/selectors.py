@@ -46,7 +46,9 @@ def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | Non
     return value
 
 
-def _grouped(queryset: QuerySet[Any], key: str, first: str, last: str, modified: str | None) -> dict[int, DatasetFacts]:
+def _grouped(
+    queryset: QuerySet[Any], key: str, first: str, last: str, modified: str | None
+) -> dict[int, DatasetFacts]:
     """One query: the count, the covered period and the latest change per municipality."""
     aggregates: dict[str, Any] = {"records": Count("pk"), "first": Min(first), "last": Max(last)}
     if modified:

@@ -29,7 +29,11 @@ def _not_acceptable() -> HttpResponse:
 
 
 def _rdf_response(rdf: Graph, rdf_format: formats.RdfFormat) -> HttpResponse:
-    options = {"auto_compact": True, "context": dict(rdf.namespaces())} if rdf_format is formats.JSON_LD else {}
+    options = (
+        {"auto_compact": True, "context": dict(rdf.namespaces())}
+        if rdf_format is formats.JSON_LD
+        else {}
+    )
     body = rdf.serialize(format=rdf_format.rdflib_name, **options)
     return HttpResponse(body, content_type=f"{rdf_format.media_type}; charset=utf-8")
 
@@ -94,7 +98,9 @@ def network_full(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def municipality(request: HttpRequest, municipality: str, suffix: str | None = None) -> HttpResponse:
+def municipality(
+    request: HttpRequest, municipality: str, suffix: str | None = None
+) -> HttpResponse:
     try:
         rdf_format = formats.chosen(request, suffix)
     except formats.NotAcceptable:
