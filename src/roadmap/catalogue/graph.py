@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -102,6 +103,10 @@ _SCHEME_TITLES = {
 }
 
 
+# A text to translate: marked with gettext_lazy where it is defined, translated per language.
+Text = str | Promise
+
+
 @dataclass(frozen=True)
 class FileSpec:
     """A download the municipality's pages already offer (a URL name with the municipality)."""
@@ -114,9 +119,9 @@ class FileSpec:
 @dataclass(frozen=True)
 class DatasetSpec:
     kind: str
-    title: str
-    description: str
-    keywords: tuple[str, ...]
+    title: Text
+    description: Text
+    keywords: tuple[Text, ...]
     themes: tuple[URIRef, ...]
     frequency: URIRef
     landing_page: str
@@ -203,7 +208,7 @@ FILE_LABELS = {
 
 
 def new_graph() -> Graph:
-    graph = Graph()
+    graph = Graph(bind_namespaces="core")
     graph.bind("dcat", DCAT)
     graph.bind("dct", DCTERMS)
     graph.bind("foaf", FOAF)
@@ -217,14 +222,14 @@ def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def _texts(text: str, **params: str) -> Iterable[Literal]:
+def _texts(text: Text, **params: str) -> Iterable[Literal]:
     """A translated text as one literal per language the platform offers."""
     for code in _languages():
         with translation.override(code):
             yield Literal(str(text) % params if params else str(text), lang=code)
 
 
-def _add_texts(graph: Graph, subject: URIRef, predicate: URIRef, text: str, **params: str) -> None:
+def _add_texts(graph: Graph, subject: URIRef, predicate: URIRef, text: Text, **params: str) -> None:
     for literal in _texts(text, **params):
         graph.add((subject, predicate, literal))
 
@@ -296,9 +301,7 @@ class CatalogueBuilder:
             graph,
             service,
             DCTERMS.description,
-            _(
-                "Read access to everything public on the platform, as JSON, with an OpenAPI 3 description."
-            ),
+            _("Read access to everything public on the platform, as JSON, described in OpenAPI 3."),
         )
         graph.add(
             (
@@ -526,6 +529,7 @@ class CatalogueBuilder:
         """Hydra paging, in the current terms and the legacy ones harvesters still read."""
         graph = self.graph
         page = URIRef(page_url)
+        graph.add((URIRef(self.network_document() + "#catalogue"), HYDRA.view, page))
         graph.add((page, RDF.type, HYDRA.PartialCollectionView))
         graph.add((page, RDF.type, HYDRA.PagedCollection))
         graph.add((page, HYDRA.totalItems, Literal(total)))

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, QuerySet
 
 from roadmap.indicators.models import ImportBatch, Observation
@@ -139,10 +139,9 @@ def catalogue_entries(municipalities: Sequence[Municipality]) -> list[CatalogueE
     ]
 
 
-def catalogue_page(number: int | str | None) -> Page[Municipality]:
-    """A page of municipalities in name order; a number out of range raises InvalidPage."""
-    paginator = Paginator(Municipality.objects.order_by("name", "pk"), MUNICIPALITIES_PER_PAGE)
-    return paginator.page(number or 1)
+def catalogue_paginator() -> Paginator[Municipality]:
+    """The network catalogue's pages: municipalities in name order, each with its datasets."""
+    return Paginator(Municipality.objects.order_by("name", "pk"), MUNICIPALITIES_PER_PAGE)
 
 
 def municipality_chunks(size: int = MUNICIPALITIES_PER_PAGE) -> Iterator[list[CatalogueEntry]]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -29,7 +31,7 @@ def _not_acceptable() -> HttpResponse:
 
 
 def _rdf_response(rdf: Graph, rdf_format: formats.RdfFormat) -> HttpResponse:
-    options = (
+    options: dict[str, Any] = (
         {"auto_compact": True, "context": dict(rdf.namespaces())}
         if rdf_format is formats.JSON_LD
         else {}
@@ -50,16 +52,17 @@ def network(request: HttpRequest, suffix: str | None = None) -> HttpResponse:
         rdf_format = formats.chosen(request, suffix)
     except formats.NotAcceptable:
         return _not_acceptable()
+    paginator = selectors.catalogue_paginator()
     try:
-        page = selectors.catalogue_page(request.GET.get("page"))
+        page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
         return HttpResponse(
-            _("There is no page %(page)s: pages are numbered from 1 to the last page.")
-            % {"page": request.GET.get("page")},
+            _("There is no page “%(page)s”: give a whole number from 1 to %(last)s.")
+            % {"page": request.GET.get("page"), "last": paginator.num_pages},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    entries = selectors.catalogue_entries(page.object_list)
+    entries = selectors.catalogue_entries(list(page.object_list))
     if rdf_format is None:
         response = render(
             request,
@@ -72,7 +75,6 @@ def network(request: HttpRequest, suffix: str | None = None) -> HttpResponse:
         )
         return _negotiated(response, suffix)
     address = request.build_absolute_uri(request.path)
-    paginator = page.paginator
 
     def page_address(number: int) -> str:
         return f"{address}?page={number}"
@@ -83,8 +85,9 @@ def network(request: HttpRequest, suffix: str | None = None) -> HttpResponse:
         last=page_address(paginator.num_pages),
         previous=page_address(page.previous_page_number()) if page.has_previous() else None,
         next=page_address(page.next_page_number()) if page.has_next() else None,
-        total=paginator.count,
-        per_page=paginator.per_page,
+        # Items are datasets: every municipality has the same few.
+        total=paginator.count * len(selectors.DATASET_KINDS),
+        per_page=paginator.per_page * len(selectors.DATASET_KINDS),
     )
     rdf = graph.network_graph(_base(request), entries, paging)
     return _negotiated(_rdf_response(rdf, rdf_format), suffix)

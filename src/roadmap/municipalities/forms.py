@@ -29,6 +29,8 @@ class GrantRoleForm(forms.Form):
 class PublisherForm(forms.ModelForm):
     """Who publishes the municipality's open data: the data catalogue shows these."""
 
+    website = Municipality._meta.get_field("website").formfield(assume_scheme="https")
+
     class Meta:
         model = Municipality
         fields = ["organisation_number", "contact_email", "website", "data_licence"]

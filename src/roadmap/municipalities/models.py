@@ -28,7 +28,8 @@ def validate_organisation_number(value: str) -> None:
         raise ValidationError(
             _("An organisation number is nine digits, like 974760673."), code="format"
         )
-    remainder = sum(int(d) * w for d, w in zip(value, ORGANISATION_NUMBER_WEIGHTS, strict=False)) % 11
+    weighted = zip(value, ORGANISATION_NUMBER_WEIGHTS, strict=False)
+    remainder = sum(int(digit) * weight for digit, weight in weighted) % 11
     check = (11 - remainder) % 11
     if check == 10 or check != int(value[8]):
         raise ValidationError(
