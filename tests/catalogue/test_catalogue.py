@@ -121,9 +121,15 @@ def test_each_dataset_says_what_it_holds_who_publishes_it_and_under_which_licenc
             assert graph.value(distribution, DCAT.accessURL), distribution
             assert graph.value(distribution, DCTERMS.license) == licence
     observations = dataset("fjordvik", "observations")
-    assert texts(graph, observations, DCTERMS.title)["en"] == (
-        "Impact indicators of Fjordvik kommune"
-    )
+    assert texts(graph, observations, DCTERMS.title) == {
+        "en": "Impact indicators of Fjordvik kommune",
+        "nb": "Effektindikatorer for Fjordvik kommune",
+    }
+    assert {str(keyword) for keyword in graph.objects(observations, DCAT.keyword)} >= {
+        "smart city",
+        "smartby",
+        "U4SSC",
+    }
     assert graph.value(observations, DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/ANNUAL")
     period = graph.value(observations, DCTERMS.temporal)
     assert graph.value(period, DCAT.startDate) == Literal(datetime.date(2019, 1, 1))
