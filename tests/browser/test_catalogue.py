@@ -1,5 +1,6 @@
 """The data catalogue's pages for people, and the publisher settings: axe-core in every language,
-at 390 px with nothing in the page's main part wider than the screen, and the settings form sent by keyboard without JavaScript."""
+at 390 px with nothing in the page's main part wider than the screen, and the settings form sent
+by keyboard without JavaScript."""
 
 import pytest
 from django.urls import reverse
