@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke catalogue-check
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
 
 install: .venv/.synced node_modules/.installed
 
@@ -107,6 +107,12 @@ bench-indicators: install
 	test -f $(BENCH_INDICATORS_DATABASE) || $(PYTHON) benchmarks/indicators_generate.py --database $(BENCH_INDICATORS_DATABASE)
 	$(PYTHON) benchmarks/indicators_pages.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
 
+.PHONY: bench-catalogue catalogue-check
+# The data catalogue streamed in full, and its pages, on the indicators' database (docs/performance.md).
+bench-catalogue: install
+	test -f $(BENCH_INDICATORS_DATABASE) || $(PYTHON) benchmarks/indicators_generate.py --database $(BENCH_INDICATORS_DATABASE)
+	$(PYTHON) benchmarks/catalogue_stream.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
+
 # Opinion maps: recompute at 50,000 × 2,000 with 5,000,000 votes against a dense baseline, and
 # vote latency while the map is recomputed (docs/performance.md, "Opinion maps").
 BENCH_OPINIONS_DATABASE ?= var/bench-opinions.sqlite3
@@ -139,6 +145,7 @@ bench-smoke: install
 	$(PYTHON) benchmarks/indicators_import.py --smoke
 	$(PYTHON) benchmarks/indicators_generate.py --smoke
 	$(PYTHON) benchmarks/indicators_pages.py --smoke
+	$(PYTHON) benchmarks/catalogue_stream.py --smoke
 	$(PYTHON) benchmarks/opinions_recompute.py --smoke
 	$(PYTHON) benchmarks/opinions_votes.py --smoke
 	$(PYTHON) benchmarks/workshops_synthesis.py --smoke

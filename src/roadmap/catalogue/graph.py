@@ -264,7 +264,7 @@ class CatalogueBuilder:
         self.graph.add((resource, RDF.type, kind))
         return resource
 
-    def _term(self, term: URIRef) -> URIRef:
+    def term(self, term: URIRef) -> URIRef:
         self.terms.add(term)
         return term
 
@@ -319,9 +319,9 @@ class CatalogueBuilder:
         )
         graph.add((service, DCTERMS.publisher, self.add_operator()))
         graph.add((service, DCAT.contactPoint, URIRef(self.network_document() + "#contact")))
-        graph.add((service, DCTERMS.format, self._term(FILE_TYPE.JSON)))
-        graph.add((service, DCTERMS.license, self._term(URIRef(DataLicence.NLOD_2_0))))
-        graph.add((service, DCTERMS.accessRights, self._term(ACCESS_RIGHT.PUBLIC)))
+        graph.add((service, DCTERMS.format, self.term(FILE_TYPE.JSON)))
+        graph.add((service, DCTERMS.license, self.term(URIRef(DataLicence.NLOD_2_0))))
+        graph.add((service, DCTERMS.accessRights, self.term(ACCESS_RIGHT.PUBLIC)))
         for dataset in datasets:
             graph.add((service, DCAT.servesDataset, dataset))
         return service
@@ -364,13 +364,13 @@ class CatalogueBuilder:
         )
         return contact
 
-    def _languages_of(self, municipality: Municipality) -> list[URIRef]:
+    def languages_of(self, municipality: Municipality) -> list[URIRef]:
         codes = [EU_LANGUAGES[code] for code in municipality.languages if code in EU_LANGUAGES]
-        return [self._term(LANGUAGE[code]) for code in codes or ["ENG"]]
+        return [self.term(LANGUAGE[code]) for code in codes or ["ENG"]]
 
     def _country_of(self, municipality: Municipality) -> list[URIRef]:
         code = EU_COUNTRIES.get(municipality.country)
-        return [self._term(COUNTRY[code])] if code else []
+        return [self.term(COUNTRY[code])] if code else []
 
     def add_municipality(self, entry: CatalogueEntry) -> list[URIRef]:
         """The municipality's five datasets with their distributions; returns the datasets."""
@@ -387,8 +387,8 @@ class CatalogueBuilder:
             publisher=publisher,
             contact=contact,
             places=[place, *self._country_of(municipality)],
-            languages=self._languages_of(municipality),
-            licence=self._term(URIRef(municipality.data_licence)),
+            languages=self.languages_of(municipality),
+            licence=self.term(URIRef(municipality.data_licence)),
         )
         return [self._add_dataset(spec, entry.datasets[spec.kind], context) for spec in DATASETS]
 
@@ -405,12 +405,12 @@ class CatalogueBuilder:
         for keyword in spec.keywords:
             _add_texts(graph, dataset, DCAT.keyword, keyword)
         for theme in spec.themes:
-            graph.add((dataset, DCAT.theme, self._term(theme)))
+            graph.add((dataset, DCAT.theme, self.term(theme)))
         graph.add((dataset, DCTERMS.publisher, context.publisher))
         if context.contact:
             graph.add((dataset, DCAT.contactPoint, context.contact))
-        graph.add((dataset, DCTERMS.accrualPeriodicity, self._term(spec.frequency)))
-        graph.add((dataset, DCTERMS.accessRights, self._term(ACCESS_RIGHT.PUBLIC)))
+        graph.add((dataset, DCTERMS.accrualPeriodicity, self.term(spec.frequency)))
+        graph.add((dataset, DCTERMS.accessRights, self.term(ACCESS_RIGHT.PUBLIC)))
         for place in context.places:
             graph.add((dataset, DCTERMS.spatial, place))
         for language in context.languages:
@@ -456,7 +456,7 @@ class CatalogueBuilder:
         graph.add((distribution, DCAT.accessURL, address))
         if download:
             graph.add((distribution, DCAT.downloadURL, address))
-        graph.add((distribution, DCTERMS.format, self._term(file.file_type)))
+        graph.add((distribution, DCTERMS.format, self.term(file.file_type)))
         media_type = self._typed(URIRef(IANA + file.media_type), DCTERMS.MediaType)
         graph.add((distribution, DCAT.mediaType, media_type))
         graph.add((distribution, DCTERMS.license, context.licence))
@@ -489,7 +489,7 @@ class CatalogueBuilder:
         if contact:
             graph.add((catalogue, DCAT.contactPoint, contact))
         graph.add((catalogue, FOAF.homepage, self._typed(URIRef(homepage), FOAF.Document)))
-        graph.add((catalogue, DCTERMS.license, self._term(licence)))
+        graph.add((catalogue, DCTERMS.license, self.term(licence)))
         graph.add((catalogue, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
         for language in languages:
             graph.add((catalogue, DCTERMS.language, language))
@@ -587,7 +587,7 @@ def municipality_graph(base: str, entry: CatalogueEntry) -> Graph:
         contact=URIRef(document + "#contact") if municipality.contact_email else None,
         homepage=builder.base + reverse("municipalities:home", args=[municipality.slug]),
         datasets=datasets,
-        languages=builder._languages_of(municipality),
+        languages=builder.languages_of(municipality),
         licence=URIRef(municipality.data_licence),
         modified=_latest([entry]),
     )
@@ -625,7 +625,7 @@ def _network_catalogue(
         contact=URIRef(builder.network_document() + "#contact"),
         homepage=builder.base + "/",
         datasets=datasets,
-        languages=[builder._term(LANGUAGE[EU_LANGUAGES[code]]) for code in _languages()],
+        languages=[builder.term(LANGUAGE[EU_LANGUAGES[code]]) for code in _languages()],
         licence=URIRef(DataLicence.NLOD_2_0),
         modified=modified,
     )
