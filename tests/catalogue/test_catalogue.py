@@ -331,6 +331,8 @@ def test_the_html_catalogue_lists_datasets_with_their_figures_and_downloads(clie
     assert "organisation number 974760673" in text
     assert "Creative Commons Attribution 4.0 International (CC BY 4.0)" in text
     assert 'href="/m/fjordvik/catalogue.ttl"' in text
+    # Harvesters that read the page find the RDF through its head.
+    assert '<link rel="alternate" type="text/turtle" href="/m/fjordvik/catalogue.ttl">' in text
     # Only the administrator is offered the publisher settings.
     assert "Edit the open data publisher" not in text
     network = client.get("/catalogue/", HTTP_ACCEPT="text/html").content.decode()
