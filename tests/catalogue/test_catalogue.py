@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 from roadmap.catalogue import selectors
 from roadmap.indicators.models import Indicator, Observation
 from roadmap.municipalities.models import DataLicence
+from roadmap.workshops.models import Workshop
 from tests.factories import FinalAssessmentFactory, InitiativeFactory, MunicipalityFactory
 from tests.participation.factories import ProcessFactory, ProposalFactory
 from tests.workshops.factories import NoteFactory, PromptFactory, WorkshopFactory
@@ -156,6 +157,21 @@ def test_distributions_are_the_downloads_the_pages_offer_and_the_api(client, pub
     assert graph.value(proposals[0], DCAT.accessService) == URIRef(f"{BASE}/catalogue/#api")
     # The CSV download really is there.
     assert client.get("/m/fjordvik/indicators/export.csv").status_code == 200
+    # Each workshop of a published process offers its themes as CSV and XLSX.
+    workshop = Workshop.objects.get(phase__process__municipality=publishing)
+    phase = workshop.phase
+    base = f"/m/fjordvik/processes/{phase.process.slug}/workshop/{phase.pk}"
+    workshops = {
+        str(graph.value(item, DCAT.accessURL)): texts(graph, item, DCTERMS.title)["en"]
+        for item in graph.objects(dataset("fjordvik", "workshops"), DCAT.distribution)
+    }
+    title = f"Themes of the workshop “{phase.title}”"
+    assert workshops == {
+        f"{BASE}{base}/themes.csv": title,
+        f"{BASE}{base}/themes.xlsx": title,
+        f"{BASE}/api/v1/workshops/?municipality=fjordvik": "JSON through the API",
+    }
+    assert client.get(f"{base}/themes.csv").status_code == 200
 
 
 def test_the_api_is_a_data_service_with_its_endpoint_and_description(client, publishing):
@@ -307,15 +323,15 @@ def _network_queries(client, django_assert_num_queries, count, accept):
 def test_the_catalogue_pages_cost_the_same_queries_however_many_municipalities(
     client, publishing, django_assert_num_queries, accept
 ):
-    # A count, the page, and one grouped query per dataset (observations two).
-    expected = 8
+    # A count, the page, one grouped query per dataset (observations two) and the workshops.
+    expected = 9
     _network_queries(client, django_assert_num_queries, expected, accept)
     for name in ("Alvik", "Berg", "Dal"):
         town = MunicipalityFactory(name=name, slug=name.lower())
         InitiativeFactory(municipality=town, visibility="public")
         ProposalFactory(phase__process=ProcessFactory(municipality=town))
     _network_queries(client, django_assert_num_queries, expected, accept)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/m/fjordvik/catalogue/", HTTP_ACCEPT=accept).status_code == 200
 
 

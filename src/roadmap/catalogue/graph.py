@@ -26,7 +26,7 @@ from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
 from roadmap.municipalities.models import DataLicence, Municipality
 
 from . import api_links
-from .selectors import CatalogueEntry, DatasetFacts
+from .selectors import CatalogueEntry, DatasetFacts, WorkshopExport
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -201,6 +201,25 @@ DATASETS = (
         landing_page="participation:process_list",
     ),
 )
+WORKSHOP_FILE_TITLE = _("Themes of the workshop “%(workshop)s”")
+WORKSHOP_FILES = (
+    FileSpec("workshops:export_themes", FILE_TYPE.CSV, CSV_TYPE),
+    FileSpec("workshops:export_themes_xlsx", FILE_TYPE.XLSX, XLSX_CONTENT_TYPE),
+)
+
+
+def workshop_files(
+    municipality: Municipality, workshop: WorkshopExport
+) -> list[tuple[FileSpec, str]]:
+    """The theme downloads a workshop's page offers, with their paths."""
+    kwargs = {
+        "municipality": municipality.slug,
+        "process": workshop.process_slug,
+        "phase": workshop.phase_pk,
+    }
+    return [(file, reverse(file.url_name, kwargs=kwargs)) for file in WORKSHOP_FILES]
+
+
 FILE_LABELS = {
     FILE_TYPE.CSV: pgettext_lazy("file format", "CSV"),
     FILE_TYPE.XLSX: pgettext_lazy("file format", "Excel workbook (XLSX)"),
@@ -411,6 +430,7 @@ class CatalogueBuilder:
             places=[place, *self._country_of(municipality)],
             languages=self.languages_of(municipality),
             licence=self.term(URIRef(municipality.data_licence)),
+            workshops=entry.workshops,
         )
         return [self._add_dataset(spec, entry.datasets[spec.kind], context) for spec in DATASETS]
 
@@ -450,6 +470,14 @@ class CatalogueBuilder:
         for file in spec.files:
             address = self.url(reverse(file.url_name, args=[municipality.slug]))
             self._add_distribution(dataset, spec.kind, address, file, context)
+        if spec.kind == "workshops":
+            for workshop in context.workshops:
+                for file, path in workshop_files(municipality, workshop):
+                    label = f"workshops-{workshop.phase_pk}"
+                    title = (WORKSHOP_FILE_TITLE, {"workshop": workshop.title})
+                    self._add_distribution(
+                        dataset, label, self.url(path), file, context, title=title
+                    )
         api = FileSpec("", FILE_TYPE.JSON, JSON_TYPE)
         address = self.url(api_links.api_list(spec.kind, municipality.slug))
         # The API pages its answer: an access address, not one file to download.
@@ -468,13 +496,15 @@ class CatalogueBuilder:
         context: _DatasetContext,
         *,
         download: bool = True,
+        title: tuple[Text, dict[str, str]] | None = None,
     ) -> URIRef:
         graph = self.graph
         label = str(file.file_type).rsplit("/", 1)[-1].lower()
         distribution = URIRef(f"{context.document}#{kind}-{label}")
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
-        self.add_texts(distribution, DCTERMS.title, FILE_LABELS[file.file_type])
+        text, params = title or (FILE_LABELS[file.file_type], {})
+        self.add_texts(distribution, DCTERMS.title, text, **params)
         graph.add((distribution, DCAT.accessURL, address))
         if download:
             graph.add((distribution, DCAT.downloadURL, address))
@@ -576,6 +606,7 @@ class _DatasetContext:
     places: list[URIRef]
     languages: list[URIRef]
     licence: URIRef
+    workshops: list[WorkshopExport]
 
 
 def _latest(entries: Iterable[CatalogueEntry]) -> datetime.datetime | None:
@@ -724,6 +755,15 @@ def described(entries: Iterable[CatalogueEntry]) -> list[DescribedEntry]:
                 downloads=[
                     (str(FILE_LABELS[file.file_type]), reverse(file.url_name, args=[slug]))
                     for file in spec.files
+                ]
+                + [
+                    (
+                        f"{WORKSHOP_FILE_TITLE % {'workshop': workshop.title}} "
+                        f"({FILE_LABELS[file.file_type]})",
+                        path,
+                    )
+                    for workshop in (entry.workshops if spec.kind == "workshops" else [])
+                    for file, path in workshop_files(entry.municipality, workshop)
                 ]
                 + [(str(FILE_LABELS[FILE_TYPE.JSON]), api_links.api_list(spec.kind, slug))],
                 facts=entry.datasets[spec.kind],

@@ -17,7 +17,7 @@ from roadmap.initiatives.models import Visibility as InitiativeVisibility
 from roadmap.municipalities.models import Municipality
 from roadmap.participation.models import Proposal
 from roadmap.participation.models import Visibility as ContributionVisibility
-from roadmap.workshops.models import Note
+from roadmap.workshops.models import Note, Workshop
 
 # Municipalities per page of the network catalogue (each brings five datasets).
 MUNICIPALITIES_PER_PAGE = 20
@@ -35,9 +35,19 @@ class DatasetFacts:
 
 
 @dataclass(frozen=True)
+class WorkshopExport:
+    """A workshop of a published process, whose themes its page offers as CSV and XLSX."""
+
+    process_slug: str
+    phase_pk: int
+    title: str
+
+
+@dataclass(frozen=True)
 class CatalogueEntry:
     municipality: Municipality
     datasets: dict[str, DatasetFacts]
+    workshops: list[WorkshopExport]
 
 
 def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
@@ -123,17 +133,37 @@ def _dataset_facts(ids: list[int]) -> dict[str, dict[int, DatasetFacts]]:
     }
 
 
+def _workshop_exports(ids: list[int]) -> dict[int, list[WorkshopExport]]:
+    workshops = (
+        Workshop.objects.filter(
+            phase__process__municipality__in=ids, phase__process__is_published=True
+        )
+        .order_by("phase__process__municipality", "phase__starts_at", "phase_id")
+        .values_list(
+            "phase__process__municipality", "phase__process__slug", "phase_id", "phase__title"
+        )
+    )
+    exports: dict[int, list[WorkshopExport]] = {}
+    for municipality_pk, process_slug, phase_pk, title in workshops:
+        exports.setdefault(municipality_pk, []).append(
+            WorkshopExport(process_slug, phase_pk, title)
+        )
+    return exports
+
+
 def catalogue_entries(municipalities: Sequence[Municipality]) -> list[CatalogueEntry]:
     """Each municipality with the facts of its five datasets (empty ones too: they are still
-    published, and fill as the municipality works)."""
+    published, and fill as the municipality works) and its workshops' downloads."""
     ids = [municipality.pk for municipality in municipalities]
     facts = _dataset_facts(ids)
+    workshops = _workshop_exports(ids)
     return [
         CatalogueEntry(
             municipality=municipality,
             datasets={
                 kind: facts[kind].get(municipality.pk, DatasetFacts()) for kind in DATASET_KINDS
             },
+            workshops=workshops.get(municipality.pk, []),
         )
         for municipality in municipalities
     ]
