@@ -242,6 +242,13 @@ def test_the_three_formats_carry_the_same_graph(client, publishing):
     assert turtle.isomorphic(json_ld)
 
 
+def test_harvesters_may_ask_with_head_but_not_write(client, publishing):
+    head = client.head("/m/fjordvik/catalogue/", HTTP_ACCEPT="text/turtle")
+    assert head.status_code == 200
+    assert head["Content-Type"] == "text/turtle; charset=utf-8"
+    assert client.post("/catalogue/").status_code == 405
+
+
 def test_a_suffix_wins_over_the_accept_header(client, publishing):
     response = client.get("/m/fjordvik/catalogue.rdf", HTTP_ACCEPT="text/turtle")
     assert response["Content-Type"] == "application/rdf+xml; charset=utf-8"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from rdflib import Graph
 
 from roadmap.municipalities.permissions import can_administer
@@ -46,7 +46,7 @@ def _negotiated(response: HttpResponse, suffix: str | None) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def network(request: HttpRequest, suffix: str | None = None) -> HttpResponse:
     try:
         rdf_format = formats.chosen(request, suffix)
@@ -93,14 +93,14 @@ def network(request: HttpRequest, suffix: str | None = None) -> HttpResponse:
     return _negotiated(_rdf_response(rdf, rdf_format), suffix)
 
 
-@require_GET
+@require_safe
 def network_full(request: HttpRequest) -> StreamingHttpResponse:
     """Every municipality in one Turtle document, streamed, for harvesters that take a dump."""
     chunks = graph.network_turtle_chunks(_base(request), selectors.municipality_chunks())
     return StreamingHttpResponse(chunks, content_type="text/turtle; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def municipality(
     request: HttpRequest, municipality: str, suffix: str | None = None
 ) -> HttpResponse:
