@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "roadmap.indicators",
     "roadmap.workshops",
     "roadmap.pages",
+    "roadmap.catalogue",
     "roadmap.demo",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
@@ -232,6 +233,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "roadmap@localhost")
+# Who runs the platform: the data catalogue names them as publisher of the network catalogue
+# and the API (docs/catalogue.md).
+CATALOGUE_OPERATOR_NAME = os.environ.get("CATALOGUE_OPERATOR_NAME", "Nordic Smart City Roadmap")
+CATALOGUE_CONTACT_EMAIL = os.environ.get("CATALOGUE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Cache and sessions: Redis when configured (several app processes), local memory otherwise.
 # django-redis rather than Django's own RedisCache: its incr checks and increments in one Lua

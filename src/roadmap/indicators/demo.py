@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -29,6 +29,7 @@ from roadmap.core.datafiles import (
     load,
 )
 from roadmap.initiatives.models import Initiative, Visibility
+from roadmap.municipalities.demo import PUBLISHER_SCHEMA, PublisherSpec
 from roadmap.municipalities.models import Country, Membership, Municipality, Role
 
 from . import services
@@ -60,6 +61,7 @@ class MunicipalitySpec:
     country: str
     population: int
     currency: str
+    publisher: PublisherSpec
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ SCHEMA = Record(
                     "country": Choice(Country),
                     "population": Integer(minimum=0),
                     "currency": Text(),
+                    "publisher": PUBLISHER_SCHEMA,
                 },
                 label="slug",
             )
@@ -132,6 +135,7 @@ def _extra_municipalities(data: IndicatorData) -> list[Municipality]:
             currency=spec.currency,
             languages=["nb" if spec.country == "NO" else "sv", "en"],
             description=data.description,
+            **asdict(spec.publisher),
         )
         for spec in data.municipalities
     )
