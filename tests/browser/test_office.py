@@ -9,7 +9,7 @@ from roadmap.accounts.models import User
 from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, build_demo
 from roadmap.participation.models import Proposal, Visibility
 from roadmap.workshops.models import Note, NoteFlag
-from tests.browser.conftest import assert_accessible, login, watch_console
+from tests.browser.conftest import assert_accessible, login, tab_to, use_language, watch_console
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,9 @@ def test_demo_administrator_lands_on_the_office_and_works_the_inbox(page, live_s
     assert_accessible(page)
     assert main_overflow(page) <= 0
 
-    page.locator("#office-inbox a", has_text="Open the moderation inbox").click()
+    tab_to(page, "#office-inbox a[href$='/office/inbox/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     expect(page.locator("h1")).to_have_text("Moderation inbox")
     reported = page.locator(".inbox-item", has_text="Insults a neighbour")
@@ -67,3 +69,22 @@ def test_demo_administrator_lands_on_the_office_and_works_the_inbox(page, live_s
     expect(page.locator("h1")).to_have_text("Moderation inbox")
     expect(page.locator(".inbox-item", has_text="Insults a neighbour")).to_have_count(0)
     assert not errors
+
+
+def test_the_office_and_inbox_pass_axe_core_in_norwegian(page, live_server, demo):
+    page.set_viewport_size(PHONE)
+    login(page, live_server, User.objects.get(username=DEMO_ADMIN_USERNAME), DEMO_ADMIN_PASSWORD)
+    use_language(page, live_server, "nb")
+
+    page.goto(f"{live_server.url}/m/{demo.slug}/office/")
+    expect(page.locator("h1")).to_have_text(f"Kontoret for {demo.name}")
+    expect(page.locator("header nav a", has_text="Kontor")).to_be_visible()
+    assert_accessible(page)
+    assert main_overflow(page) <= 0
+    page.goto(f"{live_server.url}/m/{demo.slug}/office/inbox/")
+    expect(page.locator("h1")).to_have_text("Modereringsinnboks")
+    expect(page.locator(".inbox-item", has_text="Insults a neighbour")).to_contain_text(
+        "Rapportert verkstedlapp"
+    )
+    assert_accessible(page)
+    assert main_overflow(page) <= 0
