@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import CharField, F, Model, QuerySet, Value
-from django.db.models.functions import Cast
 
 from roadmap.accounts.models import User
 from roadmap.core.models import AuditEvent
@@ -111,7 +110,7 @@ def inbox_rows(municipality: Municipality, access: OfficeAccess) -> QuerySet[Any
         queryset.order_by()
         .annotate(
             kind=Value(kind, output_field=CharField()),
-            item=Cast("pk", output_field=CharField()),
+            item=F("pk"),
             waiting_since=F("created_at"),
         )
         .values_list("kind", "item", "waiting_since")
@@ -132,19 +131,19 @@ class InboxItem:
 
 
 def inbox_items(
-    municipality: Municipality, access: OfficeAccess, rows: Iterable[tuple[str, str, Any]]
+    municipality: Municipality, access: OfficeAccess, rows: Iterable[tuple[str, int, Any]]
 ) -> list[InboxItem]:
     """The objects behind one page of inbox rows, in the rows' order: a query per kind."""
     rows = list(rows)
     wanted: dict[str, list[int]] = {}
     for kind, item, _since in rows:
-        wanted.setdefault(kind, []).append(int(item))
+        wanted.setdefault(kind, []).append(item)
     sources = _inbox_sources(municipality, access)
     loaded = {kind: sources[kind].in_bulk(pks) for kind, pks in wanted.items() if kind in sources}
     return [
-        InboxItem(kind=kind, waiting_since=since, obj=loaded[kind][int(item)])
+        InboxItem(kind=kind, waiting_since=since, obj=loaded[kind][item])
         for kind, item, since in rows
-        if int(item) in loaded.get(kind, {})
+        if item in loaded.get(kind, {})
     ]
 
 
