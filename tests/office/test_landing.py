@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from roadmap.municipalities.models import Membership
 from roadmap.municipalities.permissions import has_role, roles_everywhere
+from roadmap.office.permissions import office_access
 from roadmap.participation.models import ResidentVerification
 from tests.conftest import member
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
@@ -98,3 +99,24 @@ def test_roles_everywhere_is_one_query_and_answers_later_role_checks(
         ("Aurdal", ["editor"]),
         ("Fjordvik", ["assessor"]),
     ]
+
+
+def test_office_access_reads_the_roles_once(municipality, django_assert_num_queries):
+    user = member(municipality, "moderator")
+    MembershipFactory(user=user, municipality=municipality, role="assessor")
+
+    with django_assert_num_queries(1):
+        access = office_access(user, municipality)
+
+    assert (access.moderate, access.moderate_notes, access.assess) == (True, True, True)
+    assert (access.edit_initiatives, access.manage_indicators, access.administer) == (
+        False,
+        False,
+        False,
+    )
+
+
+def test_no_role_means_no_office_access(municipality, other_municipality, outsider, participant):
+    assert office_access(outsider, municipality) is None
+    assert office_access(participant, municipality) is None
+    assert office_access(outsider, other_municipality) is not None
