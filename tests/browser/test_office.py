@@ -88,3 +88,31 @@ def test_the_office_and_inbox_pass_axe_core_in_norwegian(page, live_server, demo
     )
     assert_accessible(page)
     assert main_overflow(page) <= 0
+
+
+def test_a_participant_reports_a_note_from_the_board(page, live_server, demo):
+    page.set_viewport_size(PHONE)
+    note = (
+        Note.objects.filter(prompt__workshop__phase__process__municipality=demo)
+        .exclude(flags__isnull=False)
+        .select_related("prompt__workshop__phase__process")
+        .first()
+    )
+    phase = note.prompt.workshop.phase
+    reporter = UserFactory()
+    login(page, live_server, reporter)
+
+    page.goto(
+        f"{live_server.url}/m/{demo.slug}/processes/{phase.process.slug}/workshop/{phase.pk}/"
+    )
+    with page.expect_navigation():
+        page.locator(f"#note-{note.pk} a", has_text="Report").click()
+    expect(page.locator("h1")).to_have_text("Report a note")
+    assert_accessible(page)
+    assert main_overflow(page) <= 0
+    page.locator("#id_reason").fill("Names a neighbour")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+    expect(page.locator(".messages")).to_contain_text("The moderators will look at your report.")
+    assert NoteFlag.objects.get(note=note, reporter=reporter).reason == "Names a neighbour"
