@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "roadmap.workshops",
     "roadmap.pages",
     "roadmap.catalogue",
+    "roadmap.office",
     "roadmap.demo",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
@@ -140,7 +141,7 @@ if env_bool("DATABASE_POOL", False):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "office:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from roadmap.participation.models import Audience, Phase
-from roadmap.workshops.models import Note, NoteVote, Prompt, Theme, Workshop
+from roadmap.workshops.models import Note, NoteFlag, NoteVote, Prompt, Theme, Workshop
 from tests.factories import UserFactory
 from tests.participation.factories import PhaseFactory
 
@@ -52,6 +52,15 @@ class NoteFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     language = "en"
     text = factory.Sequence(lambda n: f"More benches by the harbour, idea {n}")
+
+
+class NoteFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NoteFlag
+
+    note = factory.SubFactory(NoteFactory)
+    reporter = factory.SubFactory(UserFactory)
+    reason = "Insults a neighbour"
 
 
 class NoteVoteFactory(factory.django.DjangoModelFactory):

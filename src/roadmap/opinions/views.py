@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roadmap.core.pagination import paginate
+from roadmap.core.redirects import safe_next
 from roadmap.participation.permissions import action_decision
 from roadmap.participation.proposals.selectors import visible_process
 
@@ -180,4 +181,4 @@ def moderate(request, municipality: str, process: str, phase: int, pk: int):
             if decision == "approve"
             else _("The statement was rejected."),
         )
-    return redirect(_phase_url(phase, "moderation"))
+    return redirect(safe_next(request) or _phase_url(phase, "moderation"))

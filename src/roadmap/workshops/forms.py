@@ -80,6 +80,15 @@ class HideForm(forms.Form):
     )
 
 
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this note?"),
+        help_text=_("Only the moderators see your report."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RestoreForm(HideForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

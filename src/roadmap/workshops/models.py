@@ -125,6 +125,34 @@ class Note(models.Model):
         return self.text[:60]
 
 
+class NoteFlag(models.Model):
+    """A signed-in participant's report of a note, for the moderation inbox."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report of a note")
+        verbose_name_plural = _("reports of notes")
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="note_flag_reason_not_empty"),
+            models.UniqueConstraint(
+                fields=["note", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="note_flag_one_open_per_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason[:80]
+
+
 class NoteVote(models.Model):
     """A +1: one per person and note."""
 

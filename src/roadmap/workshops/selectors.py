@@ -18,7 +18,7 @@ from roadmap.municipalities.permissions import is_member
 from roadmap.participation.models import Phase, Visibility
 from roadmap.participation.permissions import can_view_process
 
-from .models import Note, NoteVote, Prompt, SuggestedTheme, Theme, Workshop
+from .models import Note, NoteFlag, NoteVote, Prompt, SuggestedTheme, Theme, Workshop
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -215,6 +215,16 @@ def note_of(phase: Phase, note_pk: int) -> Note:
         Note.objects.select_related("prompt__workshop__phase__process__municipality"),
         pk=note_pk,
         prompt__workshop__phase=phase,
+    )
+
+
+def open_note_flag_of(phase: Phase, flag_pk: int) -> NoteFlag:
+    """An open report of one of the phase's notes; anything else is 404."""
+    return get_object_or_404(
+        NoteFlag.objects.select_related("note__prompt__workshop__phase__process__municipality"),
+        pk=flag_pk,
+        note__prompt__workshop__phase=phase,
+        resolved_at__isnull=True,
     )
 
 

@@ -23,6 +23,7 @@ from roadmap.core import audit
 from roadmap.core.ratelimit import RateLimit
 from roadmap.municipalities.models import Municipality
 from roadmap.participation.models import Phase, Visibility
+from roadmap.participation.moderation.services import FLAGS, is_blocked
 from roadmap.participation.permissions import action_decision
 
 from . import selectors, synthesis
@@ -32,6 +33,7 @@ from .models import (
     PROMPT_MAX_LENGTH,
     THEME_NAME_MAX_LENGTH,
     Note,
+    NoteFlag,
     NoteVote,
     Prompt,
     SuggestedTheme,
@@ -297,6 +299,8 @@ def hide_note(*, actor: User, note: Note, reason: str) -> Note:
     if not reason:
         raise Refused(_("Give the public reason for hiding this note."))
     note = Note.objects.select_for_update().get(pk=note.pk)
+    # Hiding answers every open report of the note.
+    note.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     return _set_visibility(
         actor=actor, workshop=workshop, note=note, visibility=Visibility.HIDDEN, reason=reason
     )
@@ -322,6 +326,45 @@ def restore_note(*, actor: User, note: Note, reason: str) -> Note:
     return _set_visibility(
         actor=actor, workshop=workshop, note=note, visibility=Visibility.PUBLISHED, reason=reason
     )
+
+
+@transaction.atomic
+def report_note(*, reporter: User, note: Note, reason: str) -> NoteFlag:
+    """A participant reports a visible note. One open report per user and note; the same rate
+    limit as reports of proposals and comments."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Say briefly what is wrong with this note."))
+    note = Note.objects.select_for_update().select_related("prompt__workshop").get(pk=note.pk)
+    if note.visibility != Visibility.PUBLISHED:
+        raise Refused(_("This note was hidden by a moderator."))
+    identity = str(reporter.pk)
+    if FLAGS.is_exceeded(identity):
+        raise Refused(
+            _("You have reported many posts in a short time. Please try again in an hour.")
+        )
+    if is_blocked(reporter, _municipality(note.prompt.workshop)):
+        raise Refused(_("Your account is blocked from taking part here."))
+    if note.flags.filter(reporter=reporter, resolved_at__isnull=True).exists():
+        raise Refused(_("You have already reported this note. The moderators will look at it."))
+    FLAGS.hit(identity)
+    return NoteFlag.objects.create(note=note, reporter=reporter, reason=reason)
+
+
+@transaction.atomic
+def dismiss_note_flag(*, actor: User, flag: NoteFlag) -> NoteFlag:
+    """A moderator looked at a reported note and found nothing to do."""
+    workshop = flag.note.prompt.workshop
+    _require_moderator(
+        actor, workshop, _("Only moderators and the workshop's facilitators can dismiss reports.")
+    )
+    flag = NoteFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.resolved_at is not None:
+        raise Refused(_("This report was already dealt with."))
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["resolved_at"])
+    _record(actor, workshop, "update", flag, {"resolved_at": [None, str(flag.resolved_at)]})
+    return flag
 
 
 # --- themes -----------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ urlpatterns = [
     path("<int:phase>/notes/<int:pk>/vote/", views.note_vote, name="vote"),
     path("<int:phase>/notes/<int:pk>/hide/", views.note_hide, name="hide"),
     path("<int:phase>/notes/<int:pk>/restore/", views.note_restore, name="restore"),
+    path("<int:phase>/notes/<int:pk>/report/", views.note_report, name="report"),
+    path("<int:phase>/reports/<int:pk>/dismiss/", views.note_flag_dismiss, name="dismiss_report"),
     path("<int:phase>/summary/", views.summary, name="summary"),
     path("<int:phase>/notes.csv", views.export_notes, {"file_format": "csv"}, name="export_notes"),
     path(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from roadmap.core.pagination import paginate
+from roadmap.core.redirects import safe_next
 from roadmap.core.spreadsheet import FileFormat, table_response
 from roadmap.participation.models import Visibility
 from roadmap.participation.permissions import action_decision
@@ -35,6 +36,7 @@ from .forms import (
     NoteForm,
     PromptForm,
     RenameThemeForm,
+    ReportForm,
     RestoreForm,
     SuggestionForm,
     ThemingForm,
@@ -298,6 +300,47 @@ def note_hide(request, municipality: str, process: str, phase: int, pk: int):
 @login_required
 def note_restore(request, municipality: str, process: str, phase: int, pk: int):
     return _note_moderation(request, municipality, process, phase, pk, action=RESTORING)
+
+
+@login_required
+def note_report(request, municipality: str, process: str, phase: int, pk: int):
+    """A signed-in participant reports a visible note to the moderators."""
+    phase = _phase(request, municipality, process, phase)
+    note = selectors.note_of(phase, pk)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.report_note(
+                reporter=request.user, note=note, reason=form.cleaned_data["reason"]
+            )
+        except services.Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at your report."))
+            return redirect(_url("board", phase, f"note-{note.pk}"))
+    return render(
+        request,
+        "workshops/note_report.html",
+        {**_base_context(request, phase), "note": note, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def note_flag_dismiss(request, municipality: str, process: str, phase: int, pk: int):
+    """A moderator dismisses a report of a note, then goes back where they came from."""
+    phase = _phase(request, municipality, process, phase)
+    flag = selectors.open_note_flag_of(phase, pk)
+    if not can_moderate_notes(request.user, phase.process.municipality):
+        raise PermissionDenied
+    try:
+        services.dismiss_note_flag(actor=request.user, flag=flag)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The report was dismissed."))
+    return redirect(safe_next(request) or _url("board", phase, f"note-{flag.note_id}"))
 
 
 def _prompt_page(request, phase, prompt, *, theming_form=None, merge_form=None, status=200):

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from roadmap.core.pagination import paginate
+from roadmap.core.redirects import safe_next
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from ..models import Proposal, Visibility
@@ -119,7 +119,7 @@ def _item_action(service, success_message):
             _show_errors(request, error)
         else:
             messages.success(request, success_message)
-        return redirect(_queue_url(municipality))
+        return redirect(safe_next(request) or _queue_url(municipality))
 
     return view
 
@@ -138,7 +138,7 @@ def moderation_dismiss_flag(request, municipality, pk: int):
         _show_errors(request, error)
     else:
         messages.success(request, _("The report was dismissed."))
-    return redirect(_queue_url(municipality))
+    return redirect(safe_next(request) or _queue_url(municipality))
 
 
 @moderator_view
@@ -184,15 +184,6 @@ def moderation_unblock(request, municipality, user_id: int):
     return redirect(_queue_url(municipality))
 
 
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @login_required
 def flag_item(request, municipality: str, kind: str, pk: int):
     """A signed-in participant reports a published post they can see."""
@@ -213,7 +204,7 @@ def flag_item(request, municipality: str, kind: str, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Thank you. The moderators will look at your report."))
-            return redirect(_safe_next(request) or reverse("home"))
+            return redirect(safe_next(request) or reverse("home"))
     return render(
         request,
         "participation/moderation_flag.html",
@@ -221,6 +212,6 @@ def flag_item(request, municipality: str, kind: str, pk: int):
             "municipality": municipality,
             "form": form,
             "item": item,
-            "next": _safe_next(request) or "",
+            "next": safe_next(request) or "",
         },
     )
