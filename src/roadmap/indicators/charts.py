@@ -34,7 +34,7 @@ def time_series_spec(
         },
         {
             "data": {"values": values},
-            "mark": {"type": "text", "dy": -9, "color": DARK_TEXT, "fontSize": 10},
+            "mark": {"type": "text", "dy": -9, "color": DARK_TEXT, "fontSize": 11},
             "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
         },
     ]
