@@ -423,7 +423,9 @@ def _narrower_plot(spec: dict[str, Any]) -> dict[str, Any]:
     """Any other chart: small multiples side by side go one under another, a long title wraps
     and long axis labels are cut shorter (the data table has them whole)."""
     axis = {**spec["config"]["axis"], "labelLimit": NARROW_LABEL_LIMIT}
-    narrowed = {**spec, "config": {**spec["config"], "axis": axis}}
+    # The vertical axis's title goes over the plot, from the axis rightwards, not out to its left.
+    axis_y = {**spec["config"]["axisY"], "titleAlign": "left", "titleX": 0}
+    narrowed = {**spec, "config": {**spec["config"], "axis": axis, "axisY": axis_y}}
     facet = spec.get("facet")
     if isinstance(facet, dict) and "column" in facet:
         narrowed["facet"] = {"row": facet["column"]}
