@@ -18,6 +18,7 @@ from roadmap.core.charts import VEGA_LITE_VERSION
 
 _TAG = re.compile(r"<(path|rect|line|text)\b[^>]*>")
 _ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+INVISIBLE = {"none", "#fff", "#ffffff", "white"}
 
 
 def marks(svg: str) -> list[dict[str, str]]:
@@ -41,16 +42,29 @@ def legend_swatches(svg: str) -> list[dict[str, str]]:
 
 def assert_marks_have_shapes(svg: str) -> list[dict[str, str]]:
     """Every data mark has a shape (a non-empty path, or a rect/line with a size) and a fill or
-    stroke that is not white or none."""
+    stroke that is not white or none (a white cell outlined in grey is visible, and empty)."""
     found = marks(svg)
     assert found, "the chart has no data marks"
     for mark in found:
         if mark["tag"] == "path":
             assert mark.get("d", "").strip(), f"mark without a shape: {mark}"
-        colour = mark.get("fill") or mark.get("stroke") or ""
         if mark["tag"] != "text":
-            assert colour and colour.lower() not in {"none", "#fff", "#ffffff", "white"}, mark
+            colours = [mark.get("fill", ""), mark.get("stroke", "")]
+            assert any(colour and colour.lower() not in INVISIBLE for colour in colours), mark
     return found
+
+
+def font_sizes(svg: str) -> list[float]:
+    """The size in px of every piece of text the SVG draws (axes, labels, legends, titles)."""
+    texts = re.findall(r"<text\b[^>]*>", svg)
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', " ".join(texts))]
+    assert len(sizes) == len(texts), "text without a font size"
+    return sizes
+
+
+def drawn_width(svg: str) -> float:
+    """The width the SVG asks for: the size it is drawn at unless the page scales it down."""
+    return float(re.match(r'<svg\b[^>]*? width="([\d.]+)"', svg).group(1))
 
 
 def png_pixels(spec: dict, scale: float = 1) -> np.ndarray:

@@ -37,7 +37,7 @@ def test_opinion_pages_pass_axe(page, live_server, scene, language):
         assert_accessible(page)
     assert page.locator("main svg").count() == 0  # the moderation page has no chart
     page.goto(live_server.url + url("map", scene))
-    expect(page.locator("figure.chart svg")).to_be_visible()
+    expect(page.locator("figure.chart svg:visible")).to_be_visible()  # wide or narrow drawing
     assert errors == []
 
 

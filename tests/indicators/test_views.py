@@ -15,6 +15,7 @@ from roadmap.framework.models import Purpose
 from roadmap.indicators import exports, services
 from roadmap.indicators.models import ImportBatch, InitiativeIndicator, Observation, Target
 from roadmap.indicators.selectors import city_profile
+from tests.chart_checks import assert_marks_have_shapes, font_sizes
 from tests.conftest import member
 from tests.factories import InitiativeFactory, MunicipalityFactory
 from tests.spreadsheets import csv_table, xlsx_records
@@ -404,3 +405,34 @@ def test_profile_offers_xlsx_beside_the_csv_with_a_note_on_its_style(client, mun
     assert _url("export_xlsx", municipality) in html
     assert "Download the data (XLSX)" in html
     assert "CSV with commas and decimal points" in html
+
+
+def test_the_profile_opens_with_an_overview_chart_per_dimension_and_jump_links(
+    client, municipality
+):
+    observe(municipality, GHG_CODE, {2023: 4.0, 2024: 3.0})
+    target(municipality, GHG_CODE, 2.0)  # 67 % of target, in Environment
+    text = client.get(_url("profile", municipality)).content.decode()
+
+    contents = text.split('class="page-contents"')[1].split("</nav>")[0]
+    for anchor, label in [
+        ("overview-heading", "Overview"),
+        ("summary-heading", "Summary"),
+        ("dimension-EC", "Economy"),
+        ("dimension-EN", "Environment"),
+        ("dimension-SC", "Society and culture"),
+    ]:
+        assert f'href="#{anchor}">{label}</a>' in contents
+        assert f'id="{anchor}"' in text
+    overview = text.split('id="overview-heading"')[1].split('id="summary-heading"')[0]
+    # Environment has a score: its chart, with the category's bar labelled "67 %".
+    assert "Environment: mean share of target per category" in overview
+    chart = overview.split('id="overview-EN-caption"')[1].split("</figure>")[0]
+    bars = [m for m in assert_marks_have_shapes(chart) if m.get("aria-roledescription") == "bar"]
+    assert len(bars) == 2  # wide and narrow drawing, one scored category each
+    assert all("67" in bar["aria-label"] for bar in bars)
+    assert min(font_sizes(chart.split("chart__svg--narrow")[1])) >= 11
+    # Economy and Society have no target yet: a sentence, not an empty chart.
+    assert "Economy: no indicator has both a value and a target yet" in overview
+    assert "Society and culture: no indicator has both a value and a target yet" in overview
+    assert overview.count("<figure") == 1

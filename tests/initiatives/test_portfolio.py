@@ -170,12 +170,69 @@ def test_other_municipalitys_members_see_the_public_numbers(municipality, portfo
     assert portfolio_summary(municipality, outsider).initiatives == 2
 
 
+def give_budgets(portfolio_initiatives, budgets):
+    for initiative, budget in zip(portfolio_initiatives, budgets, strict=True):
+        Initiative.objects.filter(pk=initiative.pk).update(budget=budget)
+
+
+def fjordvik_initiatives(municipality):
+    """The fixture's three initiatives in the order made: public a, public b, internal c."""
+    return list(Initiative.objects.filter(municipality=municipality).order_by("pk"))
+
+
+def test_headline_figures_count_what_the_viewer_may_see(municipality, portfolio, editor):
+    give_budgets(fjordvik_initiatives(municipality), [1_250_000, None, 500_000])
+
+    public = portfolio_summary(municipality, AnonymousUser())
+    assert (public.total_budget, public.budgeted_initiatives) == (1_250_000, 1)
+    assert (public.assessed_initiatives, public.assessed_percent) == (2, 100)
+    assert public.mean_maturity == 2.7  # levels 2 and 4 (a), 2 (b); a's older one not counted
+
+    member = portfolio_summary(municipality, editor)
+    assert (member.total_budget, member.budgeted_initiatives) == (1_750_000, 2)
+    assert (member.assessed_initiatives, member.assessed_percent) == (3, 100)
+    assert member.mean_maturity == 2.8  # and 3 (c): 11 / 4 = 2.75
+
+
+def test_dashboard_shows_the_headline_figures(client, municipality, portfolio):
+    give_budgets(fjordvik_initiatives(municipality), [1_250_000, None, 500_000])
+    InitiativeFactory(municipality=municipality, visibility="public")  # never assessed
+    html = client.get(
+        reverse("municipalities:dashboard", kwargs={"municipality": "fjordvik"})
+    ).content.decode()
+    figures = html.split('class="headline-figures"')[1].split("</dl>")[0]
+    assert '<dd class="headline-figures__value">3</dd>' in figures
+    assert "1,250,000 NOK" in figures
+    assert "1 of 3 initiatives gives a budget" in figures
+    assert '<dd class="headline-figures__value">67 %</dd>' in figures
+    assert "2 of 3 initiatives have a final assessment" in figures
+    assert "2.7 / 4" in figures
+
+
+def test_a_municipality_without_initiatives_gets_an_empty_state_not_empty_charts(
+    client, municipality, editor
+):
+    dashboard = reverse("municipalities:dashboard", kwargs={"municipality": "fjordvik"})
+    html = client.get(dashboard).content.decode()
+    assert "No initiatives yet" in html
+    assert "<figure" not in html and "<svg" not in html and "headline-figures" not in html
+    assert "Add the first initiative" not in html  # visitors cannot add one
+    assert "data table below it" not in html
+
+    client.force_login(editor)
+    html = client.get(dashboard).content.decode()
+    create = reverse("initiatives:create", kwargs={"municipality": "fjordvik"})
+    assert f'href="{create}">Add the first initiative</a>' in html
+
+
 def test_dashboard_page_shows_five_charts_with_tables(client, municipality, portfolio):
     response = client.get(reverse("municipalities:dashboard", kwargs={"municipality": "fjordvik"}))
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<figure") == 5
-    assert html.count("<svg") == 5
+    # Each chart twice: the wide drawing and the narrow one for phones.
+    assert html.count('class="chart__svg chart__svg--wide"') == 5
+    assert html.count('class="chart__svg chart__svg--narrow"') == 5
     assert html.count("<table") == 5
     assert html.count("<h1") == 1
     assert "2 public initiatives." in html
@@ -189,6 +246,7 @@ def test_dashboard_page_shows_five_charts_with_tables(client, municipality, port
 
 
 def test_dashboard_escapes_user_text_in_charts(client, municipality):
+    InitiativeFactory(municipality=municipality, visibility="public")
     principle = make_principle("xss", municipality=municipality)
     Principle.objects.filter(pk=principle.pk).update(name_en="<script>alert(1)</script>")
     html = client.get(

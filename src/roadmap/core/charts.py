@@ -3,6 +3,11 @@
 Every chart reaches the page as a `Chart` with a caption and the rows of its data table;
 templates render it with `core/chart.html` inside a <figure>.
 
+Each chart also has a narrow variant for phones (`narrow_variant`), drawn at its natural size
+so its text keeps the size it was set in: scaled down to fit, a 640 px wide chart would shrink its
+12 px labels to about 6 px. Bars per category turn into a stacked layout (each category's name
+above its bar); other charts get a narrower plot.
+
 The spec builders below cover the shapes the platform uses. Every mark carries a text label,
 so colour is never the only way to read a value. Labels may contain user text (local principle
 names, titles): vl-convert escapes text in the SVG it writes, and tests/core/test_charts.py keeps
@@ -13,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +33,9 @@ SEQUENTIAL = "blues"
 # hue perception; levels 3 and 4 are dark enough for white labels.
 LEVEL_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5", "#08306b"]
 DARK_TEXT = "#1e2b3c"
+# A heat map's zero cells: white with a grey outline, so "none" never looks like "a few".
+EMPTY_CELL = "#ffffff"
+EMPTY_CELL_BORDER = "#8a94a3"
 LIGHT_TEXT = "#ffffff"
 BAR_COLOUR = PALETTE[0]
 CACHE_SECONDS = 60 * 60
@@ -34,6 +44,15 @@ CACHE_SECONDS = 60 * 60
 # platform. A generic "system-ui" would be measured as Arial but drawn wider on some systems.
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 VEGA_LITE_VERSION = "5.20"
+# The widest a narrow variant may be: a 390 px phone less the page's 16 px margins leaves 358.
+NARROW_WIDTH = 340
+NARROW_PLOT_WIDTH = 260
+NARROW_LABEL_LIMIT = 110
+NARROW_MIN_PLOT_WIDTH = 120
+NARROW_TITLE_CHARACTERS = 48
+# How a builder's spec turns narrow (kept in Vega-Lite's `usermeta`, which rendering ignores).
+STACKED = "stacked"  # one bar, or a group of bars, per category: label above, bars below
+MATRIX = "matrix"  # a heat map: narrower cells, slanted column labels
 
 
 @dataclass
@@ -50,6 +69,10 @@ class Chart:
     def svg(self) -> str:
         return render_svg(self.spec)
 
+    @property
+    def narrow_svg(self) -> str:
+        return render_svg(narrow_variant(self.spec))
+
 
 def base_spec(**overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
@@ -62,6 +85,7 @@ def base_spec(**overrides: Any) -> dict[str, Any]:
             # never run into it.
             "axisY": {"titleAngle": 0, "titleAlign": "right", "titleX": 0, "titleY": -10},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
             "view": {"stroke": None},
         },
         "background": "white",
@@ -107,6 +131,7 @@ def horizontal_bar_spec(
     return base_spec(
         width=420,
         height=_row_height(len(values)),
+        usermeta={"narrow": STACKED},
         data={"values": values},
         encoding={"y": y, "x": x},
         layer=[
@@ -143,6 +168,7 @@ def grouped_bar_spec(
     return base_spec(
         width=420,
         height=_row_height(len(categories), per_row=18 * max(len(series), 1) + 10),
+        usermeta={"narrow": STACKED},
         data={"values": values},
         encoding={
             "y": {
@@ -198,6 +224,7 @@ def level_stack_spec(
     return base_spec(
         width=420,
         height=_row_height(len(categories)),
+        usermeta={"narrow": STACKED},
         data={"values": shown},
         encoding={
             "y": {
@@ -261,6 +288,7 @@ def heatmap_spec(
     return base_spec(
         width=max(90 * len(columns), 90),
         height=_row_height(len(rows), per_row=40),
+        usermeta={"narrow": MATRIX},
         data={"values": values},
         encoding={
             "y": {"field": "row", "type": "nominal", "sort": rows, "title": str(row_title)},
@@ -274,15 +302,24 @@ def heatmap_spec(
         },
         layer=[
             {
-                "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 2},
+                "mark": {"type": "rect", "strokeWidth": 2},
                 "encoding": {
                     "color": {
+                        "condition": {"test": "datum.value === 0", "value": EMPTY_CELL},
                         "field": "value",
                         "type": "quantitative",
                         "title": str(value_title),
-                        "scale": {"scheme": SEQUENTIAL, "domainMin": 0},
+                        # The ramp's palest fifth is left out: even a count of 1 is clearly blue.
+                        "scale": {
+                            "scheme": {"name": SEQUENTIAL, "extent": [0.2, 1]},
+                            "domainMin": 0,
+                        },
                         "legend": {"orient": "bottom", "format": "d", "tickMinStep": 1},
-                    }
+                    },
+                    "stroke": {
+                        "condition": {"test": "datum.value === 0", "value": EMPTY_CELL_BORDER},
+                        "value": "#ffffff",
+                    },
                 },
             },
             {
@@ -300,3 +337,105 @@ def heatmap_spec(
             },
         ],
     )
+
+
+def narrow_variant(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec laid out for a phone: at most NARROW_WIDTH wide with its text at full size."""
+    if _drawn_width(spec) <= NARROW_WIDTH:
+        return spec
+    layout = spec.get("usermeta", {}).get("narrow")
+    if layout == STACKED:
+        return _fit_width(_stacked(spec))
+    if layout == MATRIX:
+        return _fit_width(_narrow_matrix(spec))
+    return _fit_width(_narrower_plot(spec))
+
+
+def _fit_width(spec: dict[str, Any]) -> dict[str, Any]:
+    """Narrows the plot by whatever its axes, labels and legends still add beyond NARROW_WIDTH."""
+    plot = spec.get("spec", spec)
+    width = plot.get("width")
+    excess = _drawn_width(spec) - NARROW_WIDTH
+    if not isinstance(width, int) or excess <= 0:
+        return spec
+    fitted = {**plot, "width": max(width - math.ceil(excess), NARROW_MIN_PLOT_WIDTH)}
+    return {**spec, "spec": fitted} if "spec" in spec else fitted
+
+
+def _stacked(spec: dict[str, Any]) -> dict[str, Any]:
+    """Bars per category as rows of a facet: the category's name on a line of its own, so long
+    names need no room beside the bars. Grouped bars keep their series as rows in each facet."""
+    encoding = dict(spec["encoding"])
+    category = encoding.pop("y")
+    series = encoding.pop("yOffset", None)
+    bars_per_category = 1
+    if series is not None:
+        encoding["y"] = {**series, "type": "nominal", "axis": None}
+        bars_per_category = len(series["sort"])
+    header = {
+        "labelAngle": 0,
+        "labelAlign": "left",
+        "labelAnchor": "start",
+        "labelOrient": "top",
+        "labelFontSize": 12,
+        "labelLimit": NARROW_WIDTH - 16,
+        "labelPadding": 4,
+    }
+    outside = {k: v for k, v in spec.items() if k not in ("width", "height", "encoding", "layer")}
+    return {
+        **outside,
+        "facet": {
+            "row": {
+                "field": category["field"],
+                "type": "nominal",
+                "sort": category["sort"],
+                "title": None,
+                "header": header,
+            }
+        },
+        "spacing": 8,
+        "spec": {
+            "width": NARROW_PLOT_WIDTH,
+            "height": 18 * bars_per_category,
+            "encoding": encoding,
+            "layer": spec["layer"],
+        },
+    }
+
+
+def _narrow_matrix(spec: dict[str, Any]) -> dict[str, Any]:
+    columns = len(spec["encoding"]["x"]["sort"])
+    x = {**spec["encoding"]["x"]}
+    x["axis"] = {**x["axis"], "labelAngle": -40, "labelAlign": "left", "labelLimit": 90}
+    config = {
+        **spec["config"],
+        "axis": {**spec["config"]["axis"], "labelLimit": NARROW_LABEL_LIMIT},
+    }
+    return {
+        **spec,
+        "config": config,
+        "width": 40 * columns,
+        "encoding": {**spec["encoding"], "x": x},
+    }
+
+
+def _narrower_plot(spec: dict[str, Any]) -> dict[str, Any]:
+    """Any other chart: small multiples side by side go one under another, a long title wraps
+    and long axis labels are cut shorter (the data table has them whole)."""
+    axis = {**spec["config"]["axis"], "labelLimit": NARROW_LABEL_LIMIT}
+    # The vertical axis's title goes over the plot, from the axis rightwards, not out to its left.
+    axis_y = {**spec["config"]["axisY"], "titleAlign": "left", "titleX": 0}
+    narrowed = {**spec, "config": {**spec["config"], "axis": axis, "axisY": axis_y}}
+    facet = spec.get("facet")
+    if isinstance(facet, dict) and "column" in facet:
+        narrowed["facet"] = {"row": facet["column"]}
+    title = spec.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        narrowed["title"] = {**title, "text": textwrap.wrap(title["text"], NARROW_TITLE_CHARACTERS)}
+    return narrowed
+
+
+def _drawn_width(spec: dict[str, Any]) -> float:
+    """The width vl-convert gives the drawing: plot, axes, legends and titles together."""
+    opening = render_svg(spec).split(">", 1)[0]
+    return float(opening.split(' width="', 1)[1].split('"', 1)[0])

@@ -11,10 +11,18 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from roadmap.core.charts import BAR_COLOUR, DARK_TEXT, PALETTE, Chart, base_spec, grouped_bar_spec
+from roadmap.core.charts import (
+    BAR_COLOUR,
+    DARK_TEXT,
+    PALETTE,
+    STACKED,
+    Chart,
+    base_spec,
+    grouped_bar_spec,
+)
 
 from .models import Indicator, Target
-from .selectors import Comparison, IndicatorRow, format_number
+from .selectors import Comparison, Group, IndicatorRow, format_number
 
 TARGET_COLOUR = PALETTE[1]
 
@@ -34,7 +42,7 @@ def time_series_spec(
         },
         {
             "data": {"values": values},
-            "mark": {"type": "text", "dy": -9, "color": DARK_TEXT, "fontSize": 10},
+            "mark": {"type": "text", "dy": -9, "color": DARK_TEXT, "fontSize": 11},
             "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
         },
     ]
@@ -113,6 +121,7 @@ def value_bar_spec(*, values: list[dict[str, Any]], value_title: str, category_t
     return base_spec(
         width=380,
         height=max(28 * len(values), 28),
+        usermeta={"narrow": STACKED},
         data={"values": values},
         encoding={"y": y, "x": x},
         layer=[
@@ -142,6 +151,60 @@ def others_chart(indicator: Indicator, others: Sequence[tuple[str, float, int]])
     )
 
 
+def _percent(value: int | None) -> str:
+    return "—" if value is None else f"{value} %"
+
+
+def dimension_overview_chart(dimension: Group) -> Chart | None:
+    """Mean share of target per category of a U4SSC dimension; None when no category has a
+    scored indicator (the page then says so instead of drawing an empty chart)."""
+    scored = [category for category in dimension.children if category.roll_up.percent is not None]
+    if not scored:
+        return None
+    return Chart(
+        caption=_("%(dimension)s: mean share of target per category")
+        % {"dimension": dimension.label},
+        description=(
+            _(
+                "%(scored)s of %(total)s categories have an indicator with a value and a target; "
+                "the others are left out of the chart and shown in its data table."
+            )
+            % {"scored": len(scored), "total": len(dimension.children)}
+            if len(scored) < len(dimension.children)
+            else ""
+        ),
+        spec=value_bar_spec(
+            values=[
+                {
+                    "category": str(category.label),
+                    "value": category.roll_up.percent,
+                    "label": _percent(category.roll_up.percent),
+                }
+                for category in scored
+            ],
+            # xgettext:no-python-format
+            value_title=_("% of target"),
+            category_title=_("Category"),
+        ),
+        columns=[
+            _("Category"),
+            _("Indicators reported"),
+            _("Indicators scored"),
+            _("Mean share of target"),
+        ],
+        rows=[
+            [
+                category.label,
+                f"{category.reported} / {len(category.all_rows)}",
+                category.roll_up.scored,
+                _percent(category.roll_up.percent),
+            ]
+            for category in dimension.children
+        ],
+        chart_id=f"overview-{dimension.key}",
+    )
+
+
 def comparison_chart(comparison: Comparison) -> Chart:
     names = [municipality.name for municipality in comparison.municipalities]
     values = [
@@ -160,7 +223,7 @@ def comparison_chart(comparison: Comparison) -> Chart:
         ),
         columns=[_("Dimension"), *names],
         rows=[
-            [label, *[("—" if r.percent is None else f"{r.percent} %") for r in roll_ups]]
+            [label, *[_percent(roll_up.percent) for roll_up in roll_ups]]
             for label, roll_ups in comparison.dimensions
         ],
         chart_id="comparison-dimensions",

@@ -69,12 +69,17 @@ def _indicator_url(municipality, indicator) -> str:
 
 def profile(request, municipality: str):
     municipality = municipality_by_slug(municipality)
+    profile = selectors.city_profile(municipality)
     return render(
         request,
         "indicators/profile.html",
         {
             "municipality": municipality,
-            "profile": selectors.city_profile(municipality),
+            "profile": profile,
+            "overview": [
+                (dimension, charts.dimension_overview_chart(dimension))
+                for dimension in profile.dimensions
+            ],
             "can_manage": can_manage_indicators(request.user, municipality),
             "bands": BANDS,
             "cap_percent": round(CAP * 100),

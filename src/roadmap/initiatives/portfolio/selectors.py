@@ -8,10 +8,11 @@ dashboard costs the same number of queries for 3 initiatives as for 400.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.accounts.models import User
@@ -21,6 +22,7 @@ from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from ..models import (
+    Assessment,
     BarrierEncounter,
     BarrierStatus,
     Initiative,
@@ -67,6 +69,11 @@ class PortfolioSummary:
     # (action area id, purpose id) -> initiatives having both.
     area_purpose: dict[tuple[int, int], int]
     principle_levels: list[PrincipleLevels]
+    # Headline figures: budgets added up over the initiatives that give one; "assessed" means
+    # having a latest final assessment.
+    total_budget: Decimal | None
+    budgeted_initiatives: int
+    assessed_initiatives: int
     sectors: list[SectorCount]
     initiatives_with_partners: int
     cross_sector_initiatives: int
@@ -74,6 +81,21 @@ class PortfolioSummary:
 
     def heat_count(self, action_area: ActionArea, purpose: Purpose) -> int:
         return self.area_purpose.get((action_area.pk, purpose.pk), 0)
+
+    @property
+    def assessed_percent(self) -> int | None:
+        if not self.initiatives:
+            return None
+        return round(100 * self.assessed_initiatives / self.initiatives)
+
+    @property
+    def mean_maturity(self) -> float | None:
+        """The mean level (0–4) of every principle rated in the latest final assessments."""
+        ratings = sum(row.total for row in self.principle_levels)
+        if not ratings:
+            return None
+        levels = sum(level * row.counts[level] for row in self.principle_levels for level in LEVELS)
+        return round(levels / ratings, 1)
 
 
 def _initiative_scope(municipality: Municipality, member: bool, prefix: str = "") -> dict[str, Any]:
@@ -155,6 +177,15 @@ def _sectors(municipality: Municipality, member: bool) -> list[SectorCount]:
     ]
 
 
+def _budget_and_assessed(municipality: Municipality, member: bool) -> dict[str, Any]:
+    latest = Assessment.objects.filter(initiative=OuterRef("pk"), is_latest=True)
+    return Initiative.objects.filter(**_initiative_scope(municipality, member)).aggregate(
+        total_budget=Sum("budget"),
+        budgeted=Count("id", filter=Q(budget__isnull=False)),
+        assessed=Count("id", filter=Exists(latest)),
+    )
+
+
 def _partnership_breadth(municipality: Municipality, member: bool) -> dict[str, int]:
     """How many initiatives have partners at all, and from three sectors or more."""
     return (
@@ -189,6 +220,7 @@ def portfolio_summary(municipality: Municipality, user: User | AnonymousUser) ->
     member = is_member(user, municipality)
     by_status = _by_status(municipality, member)
     breadth = _partnership_breadth(municipality, member)
+    headline = _budget_and_assessed(municipality, member)
     return PortfolioSummary(
         initiatives=sum(count for _label, count in by_status),
         by_status=by_status,
@@ -196,6 +228,9 @@ def portfolio_summary(municipality: Municipality, user: User | AnonymousUser) ->
         purposes=list(Purpose.objects.all()),
         area_purpose=_area_purpose(municipality, member),
         principle_levels=_principle_levels(municipality, member),
+        total_budget=headline["total_budget"],
+        budgeted_initiatives=headline["budgeted"],
+        assessed_initiatives=headline["assessed"],
         sectors=_sectors(municipality, member),
         initiatives_with_partners=breadth["with_partners"],
         cross_sector_initiatives=breadth["cross_sector"],

@@ -22,6 +22,7 @@ from roadmap.municipalities.permissions import is_member
 from roadmap.municipalities.selectors import municipality_by_slug
 
 from ..assessments import selectors as assessment_selectors
+from ..permissions import can_edit_initiatives
 from .selectors import LEVELS, PortfolioSummary, portfolio_summary
 
 
@@ -151,13 +152,18 @@ def _barrier_chart(summary: PortfolioSummary) -> Chart:
 def dashboard(request: HttpRequest, municipality: str) -> HttpResponse:
     municipality = municipality_by_slug(municipality)
     summary = portfolio_summary(municipality, request.user)
-    charts = [
-        _status_chart(summary),
-        _area_purpose_chart(summary),
-        _adherence_chart(summary),
-        _sector_chart(summary),
-        _barrier_chart(summary),
-    ]
+    # Without initiatives every chart would be empty: the page says so once instead.
+    charts = (
+        [
+            _status_chart(summary),
+            _area_purpose_chart(summary),
+            _adherence_chart(summary),
+            _sector_chart(summary),
+            _barrier_chart(summary),
+        ]
+        if summary.initiatives
+        else []
+    )
     return render(
         request,
         "initiatives/dashboard.html",
@@ -166,6 +172,7 @@ def dashboard(request: HttpRequest, municipality: str) -> HttpResponse:
             "summary": summary,
             "charts": charts,
             "is_member": is_member(request.user, municipality),
+            "can_add_initiatives": can_edit_initiatives(request.user, municipality),
         },
     )
 
