@@ -24,4 +24,5 @@ urlpatterns = [
     path("indicators/", include("roadmap.indicators.catalogue_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("roadmap.api.urls")),
 ]

@@ -1,0 +1,14 @@
+"""Who may do what through the API: for now, anyone may read what is public, and nobody writes.
+Requests are read as an anonymous visitor (no session or token is looked at), so the selectors'
+public scope is the whole of what the API can show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class PublicReadOnly(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return request.method in SAFE_METHODS
