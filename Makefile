@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke api-schema api-contract
 
 install: .venv/.synced node_modules/.installed
 
@@ -79,6 +79,15 @@ messages: install
 
 migrations: install
 	$(PYTHON) manage.py makemigrations
+
+# The OpenAPI schema of /api/v1/, committed as the contract (a test fails while they differ).
+api-schema: install
+	$(PYTHON) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+# schemathesis, every check on, against the demo served on API_CONTRACT_PORT (docs/api.md).
+API_CONTRACT_PORT ?= 8201
+api-contract: demo
+	$(PYTHON) tests/contract/api_contract.py --port $(API_CONTRACT_PORT)
 
 # Benchmarks are run on purpose, never by `make test` (docs/performance.md). The large
 # database is generated once; delete it (or run benchmarks/generate.py --force) to rebuild.

@@ -363,6 +363,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "LICENSE": {"name": "AGPL-3.0-or-later (code)"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "roadmap.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InitiativeStatusEnum": "roadmap.initiatives.models.Status",
         "ProposalStatusEnum": "roadmap.participation.models.ProposalStatus",

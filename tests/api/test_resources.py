@@ -114,7 +114,9 @@ def test_a_page_past_the_end_is_a_400(client, world):
 
 @pytest.mark.parametrize("path", ["initiatives", "framework/values"])
 def test_writes_are_refused(client, world, path):
-    assert client.post(url(path), {"title": "x"}).status_code in (403, 405)
+    response = client.post(url(path), {"title": "x"})
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_initiative_detail_shows_partners_pilots_barriers_lessons_links_and_profile(client, world):
@@ -170,7 +172,9 @@ def test_proposals_carry_answers_and_counts(client, world):
         ("Fjordvik benches", "We will build them.", 4)
     ]
     assert rows[0]["comment_count"] == proposal.comment_count
-    assert client.get(url("proposals"), {"phase": "first"}).json() == {"phase": ["Enter a number."]}
+    assert client.get(url("proposals"), {"phase": "first"}).json() == {
+        "phase": ["Enter a whole number."]
+    }
 
 
 def test_comments_filter_by_proposal(client, world):
@@ -310,3 +314,41 @@ def test_lists_cost_the_same_queries_at_two_sizes(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url(path), {"page_size": 500})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "parameter", "message"),
+    [
+        ("initiatives", {"municipality": ""}, "municipality", "Give a value, or leave"),
+        ("observations", {"year_from": "0"}, "year_from", "greater than or equal to 1900"),
+        ("observations", {"year_to": "2201"}, "year_to", "less than or equal to 2200"),
+        ("comments", {"proposal": "-3.15e+280"}, "proposal", "Enter a whole number."),
+        ("comments", {"proposal": "0"}, "proposal", "greater than or equal to 1"),
+        ("assessments", {"latest": "null"}, "latest", "null is not one of the available"),
+        ("phases", {"kind": "party"}, "kind", "party is not one of the available"),
+    ],
+)
+def test_bad_filter_values_are_a_400_naming_the_parameter(
+    client, world, path, params, parameter, message
+):
+    response = client.get(url(path), params)
+    assert response.status_code == 400
+    assert message in response.json()[parameter][0]
+
+
+def test_a_parameter_given_twice_is_a_400(client, world):
+    response = client.get(url("initiatives") + "?municipality=&municipality=fjordvik")
+    assert response.status_code == 400
+    assert response.json() == {"municipality": ["Give this parameter once."]}
+
+
+def test_latest_assessments_only(client, world):
+    rows = client.get(url("assessments"), {"latest": "true"}).json()["results"]
+    assert {row["summary"] for row in rows} == {"Fjordvik review", "Elvdal review"}
+    assert client.get(url("assessments"), {"latest": "false"}).json()["results"] == []
+
+
+def test_an_unknown_api_address_is_a_json_404(client, db):
+    response = client.get("/api/v1/initiative/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such address in the API."}

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from roadmap.indicators.models import Dimension, Granularity, Level
@@ -34,6 +36,14 @@ class StrictFilterBackend(DjangoFilterBackend):
         known = set(COMMON_PARAMETERS)
         if filterset_class is not None:
             known |= set(filterset_class.base_filters)
+        problems = {}
+        for name, given in request.query_params.lists():
+            if len(given) > 1:
+                problems[name] = [_("Give this parameter once.")]
+            elif given[0] == "":
+                problems[name] = [_("Give a value, or leave the parameter out.")]
+        if problems:
+            raise ValidationError(problems)
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError(
@@ -66,6 +76,43 @@ def modified_since() -> django_filters.IsoDateTimeFilter:
         lookup_expr="gte",
         label=_("Only rows changed at or after this time (ISO 8601, e.g. 2026-01-31T12:00:00Z)"),
     )
+
+
+MAX_ID = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id: anything but a whole number in range is a 400, never a database error."""
+
+    field_class = forms.IntegerField
+    bounds = (1, MAX_ID)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=self.bounds[0], max_value=self.bounds[1], **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(WholeNumberFilter):
+    bounds = (FIRST_YEAR, LAST_YEAR)
+
+
+@extend_schema_field({"type": "boolean"})
+class TrueFalseFilter(django_filters.TypedChoiceFilter):
+    """true or false, nothing else (django-filter's own boolean lets "null" through as no
+    filter)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            **kwargs,
+        )
+
+
+def year_filter(lookup: str, label: StrOrPromise) -> YearFilter:
+    return YearFilter(field_name="period__year", lookup_expr=lookup, label=label)
 
 
 def code_filter(field_name: str, label: StrOrPromise) -> django_filters.CharFilter:
@@ -111,8 +158,8 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
 class AssessmentFilterSet(django_filters.FilterSet):
     municipality = municipality_filter()
-    initiative = django_filters.NumberFilter(field_name="initiative_id")
-    latest = django_filters.BooleanFilter(
+    initiative = WholeNumberFilter(field_name="initiative_id")
+    latest = TrueFalseFilter(
         field_name="is_latest", label=_("Only each initiative's newest final assessment")
     )
     modified_since = modified_since()
@@ -132,14 +179,14 @@ class PhaseFilterSet(django_filters.FilterSet):
 class ProposalFilterSet(django_filters.FilterSet):
     municipality = municipality_filter("process__municipality")
     process = code_filter("process__slug", _("Short name of a process"))
-    phase = django_filters.NumberFilter(field_name="phase_id")
+    phase = WholeNumberFilter(field_name="phase_id")
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices)
     modified_since = modified_since()
 
 
 class CommentFilterSet(django_filters.FilterSet):
     municipality = municipality_filter("proposal__process__municipality")
-    proposal = django_filters.NumberFilter(field_name="proposal_id")
+    proposal = WholeNumberFilter(field_name="proposal_id")
     modified_since = modified_since()
 
 
@@ -160,12 +207,8 @@ class ObservationFilterSet(django_filters.FilterSet):
     municipality = municipality_filter()
     indicator = code_filter("indicator__code", _("Code of an indicator, e.g. EC-ICT-ICT-1C"))
     granularity = django_filters.ChoiceFilter(choices=Granularity.choices)
-    year_from = django_filters.NumberFilter(
-        field_name="period__year", lookup_expr="gte", label=_("First year")
-    )
-    year_to = django_filters.NumberFilter(
-        field_name="period__year", lookup_expr="lte", label=_("Last year")
-    )
+    year_from = year_filter("gte", _("First year"))
+    year_to = year_filter("lte", _("Last year"))
 
 
 class TargetFilterSet(django_filters.FilterSet):

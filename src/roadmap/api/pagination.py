@@ -32,6 +32,16 @@ class StrictPageSize:
             )
         return int(given)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)  # type: ignore[misc]
+        bounds = {
+            "page_size": {"minimum": 1, "maximum": self.max_page_size},
+            "page": {"minimum": 1},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
 
 class PagePagination(StrictPageSize, PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:

@@ -1,6 +1,6 @@
 """/api/v1/: the resources, the OpenAPI schema and its documentation pages."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
+    re_path(r"^(?P<path>.*)$", views.not_found),
 ]

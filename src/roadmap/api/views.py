@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import viewsets
@@ -24,21 +26,16 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 @method_decorator(conditional_get, name="dispatch")
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only resource. `selector` gives the public rows; a list with `cursor_ordering`
-    pages by cursor, the others by page number."""
+    """A read-only resource. `selector` gives the public rows. Small lists page by number;
+    large ones set `pagination_class = Cursor` and the `cursor_ordering` it pages in."""
 
     selector: Any
     filterset_class: Any = filters.NoFilters
+    pagination_class = PagePagination
     cursor_ordering: tuple[str, ...] | None = None
 
     def get_queryset(self) -> Any:
         return type(self).selector()
-
-    @property
-    def paginator(self) -> Any:
-        if not hasattr(self, "_paginator"):
-            self._paginator = Cursor() if self.cursor_ordering else PagePagination()
-        return self._paginator
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -117,6 +114,7 @@ class InitiativeViewSet(PublicViewSet):
     selector = staticmethod(selectors.public_initiatives)
     filterset_class = filters.InitiativeFilterSet
     cursor_ordering = ("-updated_at", "-id")
+    pagination_class = Cursor
 
     def get_queryset(self) -> Any:
         if self.action == "retrieve":
@@ -136,6 +134,7 @@ class AssessmentViewSet(PublicViewSet):
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilterSet
     cursor_ordering = ("-id",)
+    pagination_class = Cursor
 
 
 class ProcessViewSet(PublicViewSet):
@@ -161,6 +160,7 @@ class ProposalViewSet(PublicViewSet):
     serializer_class = serializers.ProposalSerializer
     filterset_class = filters.ProposalFilterSet
     cursor_ordering = ("-created_at", "-id")
+    pagination_class = Cursor
 
 
 class CommentViewSet(PublicViewSet):
@@ -170,6 +170,7 @@ class CommentViewSet(PublicViewSet):
     serializer_class = serializers.CommentSerializer
     filterset_class = filters.CommentFilterSet
     cursor_ordering = ("created_at", "id")
+    pagination_class = Cursor
 
 
 class WorkshopViewSet(PublicViewSet):
@@ -212,6 +213,7 @@ class ObservationViewSet(PublicViewSet):
     serializer_class = serializers.ObservationSerializer
     filterset_class = filters.ObservationFilterSet
     cursor_ordering = ("id",)
+    pagination_class = Cursor
 
 
 class TargetViewSet(PublicViewSet):
@@ -265,6 +267,11 @@ class RootView(APIView):
         for name in ("schema", "docs", "redoc"):
             links[name] = reverse(f"api:{name}", request=request)
         return Response(links)
+
+
+def not_found(request: Any, path: str) -> JsonResponse:
+    """Any other address under /api/v1/: a JSON 404, like the resources' own."""
+    return JsonResponse({"detail": str(_("No such address in the API."))}, status=404)
 
 
 class RedocView(SpectacularRedocView):
