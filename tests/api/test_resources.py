@@ -84,6 +84,8 @@ def test_an_unknown_parameter_is_a_400_listing_the_known_ones(client, world, pat
     message = response.json()["municipalty"][0]
     assert message.startswith("Unknown parameter. This list takes: ")
     assert "page_size" in message
+    taken = message.removeprefix("Unknown parameter. This list takes: ").rstrip(".").split(", ")
+    assert ("cursor" in taken) != ("page" in taken), "one way of paging"
 
 
 @pytest.mark.parametrize("path", ALL_LISTS)
@@ -140,6 +142,16 @@ def test_initiative_detail_shows_partners_pilots_barriers_lessons_links_and_prof
 def test_an_internal_initiative_is_a_404(client, world, municipality):
     internal = municipality.initiatives.get(visibility="internal", title__startswith=SECRET + " F")
     assert client.get(url(f"initiatives/{internal.pk}")).status_code == 404
+
+
+def test_the_unknown_parameter_message_lists_what_the_list_takes(client, world):
+    response = client.get(url("initiatives"), {"municipalty": "fjordvik"})
+    assert response.json() == {
+        "municipalty": [
+            "Unknown parameter. This list takes: action_area, cursor, modified_since, "
+            "municipality, page_size, principle, purpose, status."
+        ]
+    }
 
 
 def test_initiative_filters(client, world):

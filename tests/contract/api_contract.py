@@ -48,7 +48,8 @@ def wait_until_up(url: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8201)
-    parser.add_argument("--max-examples", type=int, default=20)
+    parser.add_argument("--max-examples", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=13, help="the same seed, the same requests")
     args = parser.parse_args()
     server = serve(args.port)
     try:
@@ -58,7 +59,7 @@ def main() -> int:
             str(Path(sys.executable).parent / "schemathesis"),
             "--config-file", str(Path(__file__).with_name("schemathesis.toml")), "run", schema,
             "--checks", "all", "--max-examples", str(args.max_examples),
-            "--workers", "2", "--request-timeout", "30", "--seed", "13",
+            "--workers", "2", "--request-timeout", "30", "--seed", str(args.seed),
             "--generation-database", "none",
         ]  # fmt: skip
         return subprocess.run(command, check=False).returncode  # noqa: S603 (fixed command)

@@ -23,9 +23,6 @@ from . import selectors
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# Parameters every list takes besides its filters (pagination and the schema's format).
-COMMON_PARAMETERS = frozenset({"cursor", "page", "page_size", "format"})
-
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, refusing parameters the list does not know (a typo would otherwise return
@@ -33,7 +30,9 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
-        known = set(COMMON_PARAMETERS)
+        paginator = view.paginator
+        known = {"format", paginator.page_size_query_param}
+        known.add(getattr(paginator, "cursor_query_param", None) or paginator.page_query_param)
         if filterset_class is not None:
             known |= set(filterset_class.base_filters)
         problems = {}
