@@ -364,3 +364,12 @@ def test_an_unknown_api_address_is_a_json_404(client, db):
     response = client.get("/api/v1/initiative/")
     assert response.status_code == 404
     assert response.json() == {"detail": "No such address in the API."}
+
+
+def test_errors_and_texts_follow_accept_language(client, world):
+    response = client.get(
+        url("initiatives"), {"municipality": "atlantis"}, headers={"accept-language": "nb"}
+    )
+    assert response.json() == {
+        "municipality": ["Det finnes ingen kommune med kortnavnet atlantis."]
+    }
