@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke api-schema api-contract
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke bench-api api-schema api-contract
 
 install: .venv/.synced node_modules/.installed
 
@@ -124,6 +124,12 @@ bench-opinions: install
 	$(PYTHON) benchmarks/opinions_recompute.py
 	$(PYTHON) benchmarks/opinions_votes.py --database $(BENCH_OPINIONS_DATABASE) $(BENCH_ARGS)
 
+# Open API list pages of 100 rows on each benchmark database that exists (docs/performance.md, "Open API").
+bench-api: install
+	for database in $(BENCH_DATABASE) $(BENCH_INDICATORS_DATABASE) $(BENCH_PARTICIPATION_DATABASE); do \
+		test ! -f $$database || $(PYTHON) benchmarks/api_pages.py --database $$database $(BENCH_ARGS) || exit 1; \
+	done
+
 # Workshop synthesis of 10,000 notes, and the board polled by 200 browsers; see docs/performance.md, "Workshops".
 bench-workshops: install
 	$(PYTHON) benchmarks/workshops_synthesis.py
@@ -148,3 +154,6 @@ bench-smoke: install
 	$(PYTHON) benchmarks/workshops_synthesis.py --smoke
 	$(PYTHON) benchmarks/workshops_board.py --smoke
 	$(PYTHON) benchmarks/tasks_throughput.py --smoke
+	$(PYTHON) benchmarks/api_pages.py --smoke
+	$(PYTHON) benchmarks/api_pages.py --smoke --database var/smoke/bench-indicators.sqlite3
+	$(PYTHON) benchmarks/api_pages.py --smoke --database var/smoke/bench-participation.sqlite3

@@ -96,12 +96,21 @@ def public_initiatives() -> QuerySet[Initiative]:
     )
 
 
+def _ratings() -> Prefetch[str, QuerySet[Rating]]:
+    """Ratings with their principle's code only: a principle row carries every language's
+    texts, which a rating does not show."""
+    return Prefetch(
+        "ratings",
+        queryset=Rating.objects.select_related("principle").only(
+            "assessment_id", "level", "evidence", "principle__code"
+        ),
+    )
+
+
 def _latest_profile() -> Prefetch[str, QuerySet[Assessment]]:
     return Prefetch(
         "assessments",
-        queryset=Assessment.objects.filter(is_latest=True).prefetch_related(
-            Prefetch("ratings", queryset=Rating.objects.select_related("principle"))
-        ),
+        queryset=Assessment.objects.filter(is_latest=True).prefetch_related(_ratings()),
         to_attr="latest_assessments",
     )
 
@@ -133,7 +142,7 @@ def final_assessments() -> QuerySet[Assessment]:
             initiative__visibility=InitiativeVisibility.PUBLIC,
         )
         .select_related("municipality")
-        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("principle")))
+        .prefetch_related(_ratings())
         .order_by("-assessed_on", "-id")
     )
 
