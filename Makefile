@@ -8,7 +8,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke
+.PHONY: install run serve demo test test-postgres test-services test-browser test-all lint format messages migrations bench bench-participation bench-workshops bench-indicators bench-opinions bench-polis bench-smoke bench-api api-schema api-contract
 
 install: .venv/.synced node_modules/.installed
 
@@ -84,6 +84,14 @@ migrations: install
 # STANDARDS names the folder with the shapes.
 catalogue-check: install
 	$(PYTHON) scripts/validate_catalogue.py --standards $${STANDARDS:-../shared/standards}
+# The OpenAPI schema of /api/v1/, committed as the contract (a test fails while they differ).
+api-schema: install
+	$(PYTHON) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+# schemathesis, every check on, against the demo served on API_CONTRACT_PORT (docs/api.md).
+API_CONTRACT_PORT ?= 8201
+api-contract: demo
+	$(PYTHON) tests/contract/api_contract.py --port $(API_CONTRACT_PORT)
 
 # Benchmarks are run on purpose, never by `make test` (docs/performance.md). The large
 # database is generated once; delete it (or run benchmarks/generate.py --force) to rebuild.
@@ -126,6 +134,12 @@ bench-opinions: install
 	$(PYTHON) benchmarks/opinions_recompute.py
 	$(PYTHON) benchmarks/opinions_votes.py --database $(BENCH_OPINIONS_DATABASE) $(BENCH_ARGS)
 
+# Open API list pages of 100 rows on each benchmark database that exists (docs/performance.md, "Open API").
+bench-api: install
+	for database in $(BENCH_DATABASE) $(BENCH_INDICATORS_DATABASE) $(BENCH_PARTICIPATION_DATABASE); do \
+		test ! -f $$database || $(PYTHON) benchmarks/api_pages.py --database $$database $(BENCH_ARGS) || exit 1; \
+	done
+
 # Workshop synthesis of 10,000 notes, and the board polled by 200 browsers; see docs/performance.md, "Workshops".
 bench-workshops: install
 	$(PYTHON) benchmarks/workshops_synthesis.py
@@ -151,3 +165,6 @@ bench-smoke: install
 	$(PYTHON) benchmarks/workshops_synthesis.py --smoke
 	$(PYTHON) benchmarks/workshops_board.py --smoke
 	$(PYTHON) benchmarks/tasks_throughput.py --smoke
+	$(PYTHON) benchmarks/api_pages.py --smoke
+	$(PYTHON) benchmarks/api_pages.py --smoke --database var/smoke/bench-indicators.sqlite3
+	$(PYTHON) benchmarks/api_pages.py --smoke --database var/smoke/bench-participation.sqlite3

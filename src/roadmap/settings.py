@@ -56,7 +56,13 @@ INSTALLED_APPS = [
     "roadmap.pages",
     "roadmap.catalogue",
     "roadmap.office",
+    "roadmap.api",
     "roadmap.demo",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
 ]
@@ -69,6 +75,8 @@ MIDDLEWARE = [
     "roadmap.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer: CORS headers go on every /api/v1/ response.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -343,3 +351,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"roadmap.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }
+
+# The open API (docs/api.md): anonymous, read-only, public data only. Sessions and tokens are not
+# read, so a signed-in official sees through the API what anyone sees.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["roadmap.api.permissions.PublicReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["roadmap.api.filters.StrictFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["roadmap.api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Count the connecting address, never a client-supplied X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+}
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Nordic Smart City Roadmap platform API",
+    "DESCRIPTION": "Read-only open data of the platform: the roadmap framework, municipalities, "
+    "public initiatives, participation, deliberation and indicators. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "AGPL-3.0-or-later (code)"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "roadmap.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStatusEnum": "roadmap.initiatives.models.Status",
+        "ProposalStatusEnum": "roadmap.participation.models.ProposalStatus",
+        "BarrierMetStatusEnum": "roadmap.initiatives.models.BarrierStatus",
+    },
+}
+# CORS for the API's public reads only: any origin, no credentials, no writes.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("roadmap.office.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("roadmap.api.urls")),
 ]
