@@ -77,7 +77,7 @@ class SignUpForm(UserCreationForm):
 
     def _get_validation_exclusions(self):
         # services.sign_up deals with a registered address, without saying it is registered.
-        # ModelForm's own hook, not in django-stubs
+        # (ModelForm's own hook, which django-stubs does not declare.)
         return super()._get_validation_exclusions() | {"email"}  # type: ignore[misc]
 
 

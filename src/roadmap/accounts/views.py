@@ -40,7 +40,8 @@ def confirm_email(request, token: str):
         problem = _("This confirmation link has expired.")
     except services.ConfirmationInvalid:
         problem = _(
-            "This confirmation link is not valid; it may be incomplete or replaced by a newer one."
+            "This confirmation link is not valid; it may be incomplete, or the address changed "
+            "after it was sent."
         )
     else:
         messages.success(request, _("Your e-mail address is confirmed. You can now take part."))

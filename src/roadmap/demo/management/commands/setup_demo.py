@@ -4,7 +4,7 @@ from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, DEMO_SL
 from roadmap.municipalities.models import Municipality
 
 # A server listening on every address is reached on this machine at the loopback address.
-EVERY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}
+EVERY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 (names them, binds nothing)
 
 
 class Command(BaseCommand):
