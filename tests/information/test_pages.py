@@ -11,6 +11,7 @@ from roadmap.accounts.models import TERMS_VERSION
 from roadmap.core.models import AuditEvent
 from roadmap.information.models import MunicipalPage
 from tests.conftest import member
+from tests.participation.factories import PhaseFactory, ProcessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,18 @@ def test_sign_up_links_the_terms_and_the_privacy_notice(client):
     assert f'href="{reverse("information:terms")}"' in content
     assert f'href="{reverse("information:privacy")}"' in content
     assert "I accept the terms of use and have read the privacy notice" in content
+
+
+def test_the_workshop_board_links_the_municipalitys_privacy_notice(client, municipality):
+    process = ProcessFactory(municipality=municipality, slug="w")
+    phase = PhaseFactory(process=process, kind="workshop", post_notes="anyone")
+    board = client.get(
+        reverse(
+            "workshops:board",
+            kwargs={"municipality": municipality.slug, "process": "w", "phase": phase.pk},
+        )
+    )
+    assert board.status_code == 200
+    assert f'href="{_page(municipality, "privacy")}">How your data is handled</a>' in (
+        board.content.decode()
+    )
