@@ -80,6 +80,11 @@ messages: install
 migrations: install
 	$(PYTHON) manage.py makemigrations
 
+# The demo's data catalogue against the DCAT-AP 3.0.1 and DCAT-AP-NO 2.0 shapes (docs/catalogue.md);
+# STANDARDS names the folder with the shapes.
+catalogue-check: install
+	$(PYTHON) scripts/validate_catalogue.py --standards $${STANDARDS:-../shared/standards}
+
 # Benchmarks are run on purpose, never by `make test` (docs/performance.md). The large
 # database is generated once; delete it (or run benchmarks/generate.py --force) to rebuild.
 BENCH_DATABASE ?= var/bench.sqlite3
@@ -101,6 +106,12 @@ bench-indicators: install
 	$(PYTHON) benchmarks/indicators_import.py
 	test -f $(BENCH_INDICATORS_DATABASE) || $(PYTHON) benchmarks/indicators_generate.py --database $(BENCH_INDICATORS_DATABASE)
 	$(PYTHON) benchmarks/indicators_pages.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
+
+.PHONY: bench-catalogue catalogue-check
+# The data catalogue streamed in full, and its pages, on the indicators' database (docs/performance.md).
+bench-catalogue: install
+	test -f $(BENCH_INDICATORS_DATABASE) || $(PYTHON) benchmarks/indicators_generate.py --database $(BENCH_INDICATORS_DATABASE)
+	$(PYTHON) benchmarks/catalogue_stream.py --database $(BENCH_INDICATORS_DATABASE) $(BENCH_ARGS)
 
 # Opinion maps: recompute at 50,000 × 2,000 with 5,000,000 votes against a dense baseline, and
 # vote latency while the map is recomputed (docs/performance.md, "Opinion maps").
@@ -134,6 +145,7 @@ bench-smoke: install
 	$(PYTHON) benchmarks/indicators_import.py --smoke
 	$(PYTHON) benchmarks/indicators_generate.py --smoke
 	$(PYTHON) benchmarks/indicators_pages.py --smoke
+	$(PYTHON) benchmarks/catalogue_stream.py --smoke
 	$(PYTHON) benchmarks/opinions_recompute.py --smoke
 	$(PYTHON) benchmarks/opinions_votes.py --smoke
 	$(PYTHON) benchmarks/workshops_synthesis.py --smoke

@@ -10,6 +10,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_framework", verbosity=0)
         call_command("load_indicators", verbosity=0)
+        call_command("load_national_vocabulary", "--shipped", verbosity=0)
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "roadmap.indicators",
     "roadmap.workshops",
     "roadmap.pages",
+    "roadmap.catalogue",
     "roadmap.demo",
     # After our apps, so our registration/ templates win over the admin's.
     "django.contrib.admin",
@@ -170,6 +171,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "da": ("nb", "en"), "
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One date and number format per language (European, 24-hour), in roadmap/formats/<language>/.
+FORMAT_MODULE_PATH = ["roadmap.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +199,12 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = False
 # S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, which several app processes share.
 # No MEDIA_URL and no public reading: views check permissions and stream the file themselves.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# KS's U4SSC vocabulary (Turtle) read by `manage.py load_national_vocabulary`.
+NATIONAL_VOCABULARY_FILE = Path(
+    os.environ.get(
+        "NATIONAL_VOCABULARY_FILE", BASE_DIR.parent / "shared" / "standards" / "ks-U4SSC.ttl"
+    )
+)
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
@@ -225,6 +234,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "roadmap@localhost")
+# Who runs the platform: the data catalogue names them as publisher of the network catalogue
+# and the API (docs/catalogue.md).
+CATALOGUE_OPERATOR_NAME = os.environ.get("CATALOGUE_OPERATOR_NAME", "Nordic Smart City Roadmap")
+CATALOGUE_CONTACT_EMAIL = os.environ.get("CATALOGUE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Cache and sessions: Redis when configured (several app processes), local memory otherwise.
 # django-redis rather than Django's own RedisCache: its incr checks and increments in one Lua

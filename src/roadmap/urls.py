@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("m/<slug:municipality>/indicators/", include("roadmap.indicators.urls")),
     path("indicators/", include("roadmap.indicators.catalogue_urls")),
+    path("", include("roadmap.catalogue.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -40,7 +40,10 @@ def test_assessor_rates_and_finalises_and_the_initiative_shows_its_profile(
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.locator(".messages")).to_contain_text("saved as a draft")
-    page.get_by_role("button", name="Finalise assessment").click()
+    page.get_by_role("link", name="Finalise assessment").click()
+    expect(page.locator("h1")).to_have_text("Finalise the assessment")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, finalise the assessment").click()
     expect(page.locator(".messages")).to_contain_text("The assessment is final.")
     assessment = Assessment.objects.get(initiative=initiative)
     assert (assessment.status, assessment.is_latest) == ("final", True)

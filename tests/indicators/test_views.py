@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,8 +133,26 @@ def test_indicator_page_lists_public_initiatives_claiming_it(client, municipalit
 
 def test_comparison_needs_two_to_six_municipalities(client, municipality):
     observe(municipality, GHG_CODE, {2024: 3.0})
-    response = client.get(reverse("indicator_catalogue:compare") + f"?m={municipality.slug}")
+    response = client.get(
+        reverse("indicator_catalogue:compare") + f"?m={municipality.slug}&compare="
+    )
     assert "Choose from 2 to 6 municipalities" in response.content.decode()
+
+
+def test_comparison_opens_without_an_error_and_with_the_profile_preselected(
+    client, municipality, other_municipality
+):
+    observe(municipality, GHG_CODE, {2024: 3.0})
+    observe(other_municipality, GHG_CODE, {2024: 4.0})
+    first = client.get(reverse("indicator_catalogue:compare")).content.decode()
+    linked = client.get(
+        reverse("indicator_catalogue:compare") + f"?m={municipality.slug}"
+    ).content.decode()
+    for text in (first, linked):
+        assert "Please correct the following" not in text
+        assert "Choose from 2 to 6 municipalities." not in text
+    assert re.search(f'value="{municipality.slug}" id="id_m_[0-9]" checked>', linked)
+    assert not re.search(f'value="{municipality.slug}" id="id_m_[0-9]" checked>', first)
 
 
 def test_comparison_form_offers_each_publishing_municipality_as_a_labelled_checkbox(
@@ -216,6 +235,11 @@ def test_the_preview_reports_problems_per_row(client, municipality, editor):
     text = client.get(response.url).content.decode()
     assert "nothing was saved" in text
     assert "“x” is not a number" in text
+    assert '<span class="ds-tag" data-color="danger">Has problems; nothing was saved</span>' in text
+    assert "Waiting for confirmation" not in text
+    listing = client.get(_url("import", municipality)).content.decode()
+    assert "Has problems; nothing was saved" in listing
+    assert "Waiting for confirmation" not in listing
     assert client.post(response.url).status_code == 302
     assert not Observation.objects.exists()
 

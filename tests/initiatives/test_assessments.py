@@ -341,12 +341,34 @@ def test_finalise_makes_it_final_latest_and_read_only(client, assessor, initiati
         services.finalise_assessment(actor=None, assessment=draft)
 
 
-def test_finalise_is_get_proof(client, assessor, initiative, principles):
+def test_finalise_asks_for_confirmation_first(client, assessor, initiative, principles):
     draft = draft_with(initiative, principles, [1, 2, 3])
     client.force_login(assessor)
-    assert client.get(assessment_url("assessment_finalise", draft)).status_code == 405
+    detail = client.get(assessment_url("assessment_detail", draft)).content.decode()
+    confirm_url = assessment_url("assessment_finalise", draft)
+    assert f'href="{confirm_url}">Finalise assessment</a>' in detail
+
+    response = client.get(confirm_url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "with its ratings of 3 principles, becomes final." in page
+    assert "can no longer be changed or deleted, and this cannot be undone" in page
+    assert "Yes, finalise the assessment</button>" in page
     draft.refresh_from_db()
     assert draft.status == "draft"
+    client.post(confirm_url)
+    draft.refresh_from_db()
+    assert draft.status == "final"
+
+
+def test_the_confirmation_lists_what_is_still_unrated(client, assessor, initiative, principles):
+    draft = draft_with(initiative, principles, [1, None, 3])
+    client.force_login(assessor)
+    page = client.get(assessment_url("assessment_finalise", draft)).content.decode()
+    assert "Rate these principles before finalising:" in page
+    assert "<li>Principle p1</li>" in page
+    assert "Yes, finalise" not in page
 
 
 def latest_ids(initiative):

@@ -1,6 +1,9 @@
 """Creating, editing and deleting initiatives: permissions, validation, partners, audit."""
 
+from decimal import Decimal
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from roadmap.core.models import AuditEvent
@@ -166,7 +169,7 @@ def test_create_form_offers_shared_and_own_principles_only(
     [
         (
             {"start_date": "2026-05-01", "end_date": "2026-04-01"},
-            "The end date (2026-04-01) is before the start date (2026-05-01).",
+            "The end date (1 Apr 2026) is before the start date (1 May 2026).",
         ),
         ({"budget": "-10"}, "The budget cannot be negative."),
         ({"longitude": ""}, "Give both latitude and longitude, or leave both empty."),
@@ -174,6 +177,7 @@ def test_create_form_offers_shared_and_own_principles_only(
         ({"latitude": "91"}, "Latitude must be between -90 and 90 degrees."),
         ({"longitude": "-180.5"}, "Longitude must be between -180 and 180 degrees."),
         ({"title": ""}, "Title: This field is required."),
+        ({"budget": "12,34,5"}, "Budget: Enter a number, for example 1 250 000,50 or 1250000.50."),
         ({"sdg_goals": ["18"]}, "18 is not one of the available choices."),
         ({"status": "finished"}, "finished is not one of the available choices."),
     ],
@@ -188,6 +192,36 @@ def test_bad_input_names_the_problem_and_saves_nothing(client, editor, overrides
     assert Initiative.objects.count() == 0
     assert Partner.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "budget", "latitude", "longitude"),
+    [
+        ("en", "1 250 000,50", "59,913868", "10,752245"),
+        ("en", "1\u00a0250\u00a0000,50", "59.913868", "10.752245"),
+        ("nb", "1\u202f250\u202f000,50", "59,913868", "\u221210,752245"),
+        ("en", "1,250,000.50", "59.913868", "-10.752245"),
+    ],
+)
+def test_budget_and_coordinates_are_read_as_people_write_them(
+    client, editor, language, budget, latitude, longitude
+):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(
+        create_url(), initiative_payload(budget=budget, latitude=latitude, longitude=longitude)
+    )
+    assert response.status_code == 302, response.content.decode()
+    initiative = Initiative.objects.get()
+    assert initiative.budget == Decimal("1250000.50")
+    assert initiative.latitude == Decimal("59.913868")
+    assert abs(initiative.longitude) == Decimal("10.752245")
+
+
+def test_the_budget_box_is_a_text_box_a_browser_does_not_empty(client, editor):
+    client.force_login(editor)
+    page = client.get(create_url()).content.decode()
+    assert 'type="text" name="budget" inputmode="decimal"' in page
 
 
 def test_duplicate_partner_is_refused_whatever_the_case(client, editor):
@@ -216,6 +250,28 @@ def test_partner_row_without_sector_is_refused(client, editor):
     )
     assert "Partner 1, Sector: This field is required." in response.content.decode()
     assert Initiative.objects.count() == 0
+
+
+def test_a_spare_partner_row_needs_nothing_until_it_is_filled_in(client, editor):
+    client.force_login(editor)
+    page = client.get(create_url()).content.decode()
+    rows = page[page.index('class="ds-fieldset partner-formset"') : page.index("form-actions")]
+    assert rows.count('class="ds-fieldset partner-row"') == 3
+    assert "(required)" not in rows
+    response = client.post(create_url(), initiative_payload(partners=[{"role": "Funder"}]))
+    text = response.content.decode()
+    assert "Partner 1, Organisation: This field is required." in text
+    assert "Partner 1, Sector: This field is required." in text
+    assert Initiative.objects.count() == 0
+
+
+def test_listed_partners_keep_their_required_fields_marked(client, editor, initiative):
+    client.force_login(editor)
+    page = client.get(edit_url(initiative)).content.decode()
+    rows = page[page.index('class="ds-fieldset partner-row"') : page.index("form-actions")]
+    listed, spare = rows.split("</fieldset>")[:2], rows.split("</fieldset>")[2:]
+    assert [row.count("(required)") for row in listed] == [2, 2]
+    assert "(required)" not in "".join(spare)
 
 
 def test_principle_of_another_municipality_is_refused(client, editor, other_municipality):

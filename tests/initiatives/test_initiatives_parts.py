@@ -79,7 +79,7 @@ def test_pilot_end_before_start_is_refused(client, editor, initiative):
         url("pilot_add", initiative),
         {**PILOT, "start_date": "2026-06-01", "end_date": "2026-05-01"},
     )
-    assert "The end date (2026-05-01) is before the start date (2026-06-01)." in (
+    assert "The end date (1 May 2026) is before the start date (1 Jun 2026)." in (
         response.content.decode()
     )
     assert not Pilot.objects.exists()

@@ -141,7 +141,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, phase):
     page = client.get(url("phase", phase)).content.decode()
 
     assert response.status_code == 302 and "/accounts/" in response.url
-    assert "Sign in to take part." in page and not Vote.objects.exists()
+    assert "Sign in to vote" in page and not Vote.objects.exists()
+    assert "You cannot vote now" not in page
 
 
 def test_a_statement_of_another_phase_cannot_be_voted_through_this_one(

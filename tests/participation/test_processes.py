@@ -143,12 +143,52 @@ def test_process_page_shows_statement_timeline_and_banner(client, municipality, 
     banner_start = content.index('id="phase-banner-heading"')
     banner = content[banner_start : content.index("</section>", banner_start)]
     assert "Make proposals" not in banner, "actions open to nobody are not listed"
-    assert "Sign in to take part." in content
+    assert "Support proposals:</strong> open once you sign in." in banner
+    assert "not possible now" not in banner
+    assert "You are not signed in." in banner
+    assert 'href="/accounts/login/?next=/m/fjordvik/processes/harbour/">Sign in</a>' in banner
     assert (
         reverse("initiatives:detail", kwargs={"municipality": "fjordvik", "pk": initiative.pk})
         in content
     )
     assert "Hidden plan" not in content
+
+
+def test_a_workshop_process_offers_no_proposals_and_says_what_its_figures_count(
+    client, municipality, process
+):
+    _phase(process, -1, 1, kind="workshop", propose=Audience.NOBODY, post_notes=Audience.ANYONE)
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "See the proposals" not in content
+    assert "No one has taken part yet." not in content
+    assert "These figures count proposals, comments and supports, and there are none yet." in (
+        content
+    )
+
+
+def test_an_opinion_map_phase_offers_statements_not_proposals(client, municipality, process):
+    _phase(process, -1, 1, kind="opinion_map", comment="nobody", support="nobody", vote="anyone")
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "Add statements:</strong> open once you sign in." in content
+    assert "Add statements: anyone with an account" in content
+    assert "Make proposals" not in content
+
+
+def test_a_proposals_process_links_its_proposals(client, municipality, process):
+    _phase(process, -1, 1, kind="proposals")
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "See the proposals" in content
+    assert "No one has taken part yet." in content
+
+
+def test_a_signed_in_participant_is_not_asked_to_sign_in(
+    client, municipality, process, participant
+):
+    _phase(process, -1, 1)
+    client.force_login(participant)
+    content = client.get(url("process_detail", municipality, process="harbour")).content.decode()
+    assert "Make proposals:</strong> you can do this now." in content
+    assert "You are not signed in." not in content
 
 
 def test_process_page_query_count_is_constant(
@@ -329,6 +369,58 @@ def test_editing_a_phase_may_keep_its_own_dates(client, municipality, editor, pr
     assert response.status_code == 302
     phase.refresh_from_db()
     assert phase.title == "Ideas and dreams"
+
+
+def test_adding_a_phase_asks_for_the_kind_first(client, municipality, editor, process):
+    client.force_login(editor)
+    content = client.get(url("phase_create", municipality, process="harbour")).content.decode()
+    assert "Choose the kind of phase first" in content
+    assert 'name="title"' not in content
+    bad = client.get(url("phase_create", municipality, process="harbour"), {"kind": "party"})
+    assert "Select a valid choice. party is not one of the available choices." in (
+        bad.content.decode()
+    )
+
+
+def test_a_workshop_phase_form_shows_only_the_workshop_fields(
+    client, municipality, editor, process
+):
+    client.force_login(editor)
+    response = client.get(
+        url("phase_create", municipality, process="harbour"), {"kind": "workshop"}
+    )
+    content = response.content.decode()
+    assert "Who may post workshop notes" in content
+    assert "Workshop notes are anonymous" in content
+    for label in ("Who may propose", "Who may comment", "Who may support", "Who may vote"):
+        assert label not in content
+    assert "This is a phase of the kind “Workshop”" in content
+
+
+def test_fields_a_kind_does_not_use_are_stored_closed(client, municipality, editor, process):
+    client.force_login(editor)
+    start = timezone.localtime().replace(microsecond=0, second=0)
+    data = _phase_data(start, start + DAY, kind="workshop", post_notes="verified")
+    response = client.post(url("phase_create", municipality, process="harbour"), data)
+    assert response.status_code == 302
+    phase = Phase.objects.get(process=process)
+    assert (phase.post_notes, phase.propose, phase.comment) == ("verified", "nobody", "nobody")
+
+
+def test_editing_an_opinion_map_phase_names_its_own_fields(client, municipality, editor, process):
+    phase = _phase(process, 1, 3, kind="opinion_map", vote=Audience.ANYONE)
+    client.force_login(editor)
+    content = client.get(
+        url("phase_edit", municipality, process="harbour", pk=phase.pk)
+    ).content.decode()
+    assert "Who may submit statements" in content
+    assert "Who may vote on statements" in content
+    assert "Who may comment" not in content
+    switched = client.get(
+        url("phase_edit", municipality, process="harbour", pk=phase.pk), {"kind": "information"}
+    ).content.decode()
+    assert "Who may vote on statements" not in switched
+    assert "This is a phase of the kind “Information”" in switched
 
 
 def test_phase_of_another_process_is_404(client, municipality, editor, process):

@@ -66,6 +66,17 @@ def test_summary_lists_themes_biggest_first_with_their_most_plus_oned_notes(
     assert "Notes without a theme" in page and "unthemed note" in page
     assert "workshops/print.css" in page and 'media="print"' in page
     assert page.count("More benches by the harbour") == 4  # only the top five of "Big"
+    assert "7 notes, 3 +1 in all · the 5 most +1'd are listed here" in page
+
+
+def test_summary_says_which_notes_without_a_theme_it_lists(client, phase, prompt):
+    NoteFactory.create_batch(13, prompt=prompt, text="unthemed note")
+
+    page = client.get(workshop_url("summary", phase)).content.decode()
+
+    section = page[page.index("Notes without a theme") :]
+    assert "13 notes · the 5 most +1'd are listed here; every note is in the downloads" in (section)
+    assert section.count("unthemed note") == 5
 
 
 def test_account_export_includes_notes_and_plus_ones(prompt):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -29,8 +29,10 @@ from roadmap.core.datafiles import (
     load,
 )
 from roadmap.initiatives.models import Initiative, Visibility
-from roadmap.municipalities.models import Country, Municipality
+from roadmap.municipalities.demo import PUBLISHER_SCHEMA, PublisherSpec
+from roadmap.municipalities.models import Country, Membership, Municipality, Role
 
+from . import services
 from .models import (
     Direction,
     ExpectedEffect,
@@ -43,6 +45,7 @@ from .models import (
 )
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
+IMPORTS_DIR = DATA_FILE.parent / "demo_imports"
 SEED = 5
 FIRST_YEAR, LAST_YEAR, TARGET_YEAR = 2015, 2025, 2030
 # Marks every synthetic observation, so it is never taken for real statistics.
@@ -58,6 +61,13 @@ class MunicipalitySpec:
     country: str
     population: int
     currency: str
+    publisher: PublisherSpec
+
+
+@dataclass(frozen=True)
+class DemoImports:
+    region_code: str
+    files: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class IndicatorData:
     levels: dict[str, tuple[float, float]]
     # KPIs on which the demo municipality lags behind the typical trend.
     lagging: tuple[str, ...]
+    imports: DemoImports
 
 
 SCHEMA = Record(
@@ -82,6 +93,7 @@ SCHEMA = Record(
                     "country": Choice(Country),
                     "population": Integer(minimum=0),
                     "currency": Text(),
+                    "publisher": PUBLISHER_SCHEMA,
                 },
                 label="slug",
             )
@@ -89,6 +101,10 @@ SCHEMA = Record(
         "description": Text(),
         "levels": MappingOf(Reference("core KPI"), ListOf(Number(), min_items=2, max_items=2)),
         "lagging": ListOf(Reference("core KPI")),
+        "imports": Record(
+            DemoImports,
+            {"region_code": Text(), "files": ListOf(Reference("demo import file"))},
+        ),
     },
 )
 
@@ -96,7 +112,8 @@ SCHEMA = Record(
 def demo_data() -> IndicatorData:
     """The indicator data file, checked completely (DataFileError names every problem)."""
     core = Indicator.objects.filter(level=Level.CORE).values_list("code", flat=True)
-    return load(DATA_FILE, SCHEMA, lambda data: {"core KPI": core})
+    files = [path.name for path in IMPORTS_DIR.glob("*.csv")]
+    return load(DATA_FILE, SCHEMA, lambda data: {"core KPI": core, "demo import file": files})
 
 
 def _clamp(value: float, indicator: Indicator) -> float:
@@ -118,6 +135,7 @@ def _extra_municipalities(data: IndicatorData) -> list[Municipality]:
             currency=spec.currency,
             languages=["nb" if spec.country == "NO" else "sv", "en"],
             description=data.description,
+            **asdict(spec.publisher),
         )
         for spec in data.municipalities
     )
@@ -212,7 +230,32 @@ def build_indicator_demo(
     Observation.objects.bulk_create(observations, batch_size=2000)
     Target.objects.bulk_create(targets)
     _claims(rng, municipality, core)
+    _imports(municipality, data.imports)
     return municipalities
+
+
+def _imports(municipality: Municipality, imports: DemoImports) -> None:
+    """The demo files, imported by one of the municipality's editors through the import's
+    preview and commit, so their reports show how each code and region was read."""
+    municipality.region_code = imports.region_code
+    municipality.save(update_fields=["region_code"])
+    # The editor does it, as in a real municipality; an administrator if there is none.
+    members = Membership.objects.filter(
+        municipality=municipality, role__in=[Role.EDITOR, Role.ADMINISTRATOR]
+    ).select_related("user")
+    member = min(members, key=lambda member: (member.role != Role.EDITOR, member.pk), default=None)
+    if member is None:
+        return
+    editor = member.user
+    for name in imports.files:
+        batch = services.preview_import(
+            actor=editor,
+            municipality=municipality,
+            filename=name,
+            data=(IMPORTS_DIR / name).read_bytes(),
+        )
+        services.commit_import(actor=editor, batch=batch)
+        Observation.objects.filter(batch=batch).update(source=f"{SOURCE}, {name}")
 
 
 def _claims(rng: random.Random, municipality: Municipality, core: list[Indicator]) -> None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import gc
 import io
 import math
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -28,10 +30,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
 
-from .models import Granularity, Indicator, Quality
+from .models import Granularity, Indicator, Quality, SubIndicator
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # A workbook's parts together, unpacked: a million-row sheet is about 256 MB. Genuine workbooks
@@ -42,10 +45,12 @@ MAX_ROWS = 1_048_576  # a worksheet's own limit, header included; CSV files are 
 FIRST_YEAR = 1900  # periods before it are typing mistakes
 CHUNK_ROWS = 20_000  # rows validated column by column at a time
 PROBLEMS_KEPT = 1000
+SUGGESTIONS = 3
 DELIMITERS = (";", ",", "\t")
 COLUMNS = {
-    "indicator": ("indicator", "code", "kpi", "indikator", "kode"),
-    "period": ("period", "year", "date", "periode", "år", "dato"),
+    "indicator": ("indicator", "code", "kpi", "indikator", "kode", "kod", "koodi"),
+    # Statistics Norway, Sweden and Finland name the time column so.
+    "period": ("period", "year", "date", "periode", "år", "dato", "tid", "vuosi"),
     "value": ("value", "verdi"),
     "unit": ("unit", "enhet"),
     "series": ("series", "serie"),
@@ -53,8 +58,32 @@ COLUMNS = {
     "quality": ("quality", "data quality", "datakvalitet", "kvalitet"),
     "note": ("note", "merknad"),
     "verified": ("verified", "verifisert"),
+    # A statistics-office export (long format): the region as "<code> <name>", the statistics
+    # variable, which names the indicator unless an indicator column does, and the table's
+    # title as the header of the value column.
+    "region": ("region", "kommune", "kommun", "alue", "kunta"),
+    "variable": (
+        "statistikkvariabel",
+        "statistikvariabel",
+        "tabellinnehåll",
+        "tiedot",
+        "variable",
+        "contentscode",
+    ),
 }
 REQUIRED = ("indicator", "period", "value")
+# What a statistics office writes where it has no figure, and what it means.
+NO_VALUE = {
+    ".": gettext_lazy("no figure can exist here"),
+    "..": gettext_lazy("the figure is not available"),
+    "...": gettext_lazy("the figure is not available yet"),
+    ":": gettext_lazy("withheld for confidentiality"),
+    "-": gettext_lazy("nil"),
+}
+REGION = re.compile(r"^\s*(?:[A-Za-z]{1,3}-?)?(\d{2,6})\b\s*(.*)$")
+MUNICIPALITY_WORDS = {"kommune", "kommun", "kunta", "municipality"}
+NO_VALUES_KEPT = 500
+OTHER_REGIONS_NAMED = 20
 TRUE_WORDS = {"1", "yes", "true", "y", "ja", "j", "x"}
 FALSE_WORDS = {"", "0", "no", "false", "n", "nei"}
 SPACES = str.maketrans("", "", " \u00a0\u202f")
@@ -65,19 +94,29 @@ class FileRefused(ValueError):
     """The file as a whole cannot be read; the message says why, in the user's language."""
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: the checker keys caches by info
 class IndicatorInfo:
-    """What validation needs to know about an indicator, loaded once per file."""
+    """What validation needs to know about an indicator, or one of its sub-indicators, loaded
+    once per file."""
 
     id: int
     code: str
     unit: str
     low: float | None
     high: float | None
+    # A sub-indicator's series; None for a whole indicator, whose series the file gives.
+    series: str | None = None
     unit_folded: str = ""
+    # The sub-indicators, by normalised key and series name ("pm_2.5", "pm2.5"); a
+    # sub-indicator's own names for itself.
+    parts: dict[str, IndicatorInfo] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.unit_folded = self.unit.casefold()
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} · {self.series}" if self.series else self.code
 
     @classmethod
     def of(cls, indicator: Indicator) -> IndicatorInfo:
@@ -88,6 +127,54 @@ class IndicatorInfo:
             indicator.min_value,
             indicator.max_value,
         )
+
+    def add_part(self, sub: SubIndicator) -> IndicatorInfo:
+        part = IndicatorInfo(
+            self.id, self.code, sub.unit, sub.min_value, sub.max_value, series=sub.series
+        )
+        names = {normalise_code(sub.key): part, normalise_code(sub.series): part}
+        self.parts.update(names)
+        part.parts = names  # a series cell may repeat the part the code names
+        return part
+
+
+def normalise_code(text: str) -> str:
+    """Codes are compared without spaces and case: `SC: EH: ED:1C` is `SC: EH: ED: 1C`."""
+    return "".join(text.split()).casefold()
+
+
+class CodeBook:
+    """Every way a file may name an indicator: its code or slug in any spacing and case, the
+    names and concept URIs added by selectors.indicator_lookup, and "<code> - <key>" for a
+    sub-indicator (`EN: EN: AQ: 1C - pm_2.5`)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, IndicatorInfo] = {}
+        self.codes: dict[str, str] = {}  # normalised code → the code, for suggestions
+
+    def add(self, name: str, info: IndicatorInfo) -> None:
+        """The first indicator to claim a name keeps it (the catalogue comes first)."""
+        self.names.setdefault(normalise_code(name), info)
+
+    def add_indicator(self, info: IndicatorInfo, *names: str) -> None:
+        self.codes.setdefault(normalise_code(info.code), info.code)
+        for name in (info.code, *names):
+            self.add(name, info)
+
+    def find(self, text: str) -> IndicatorInfo | None:
+        key = normalise_code(text)
+        info = self.names.get(key)
+        if info is None and "-" in key:
+            code, _, part = key.rpartition("-")
+            whole = self.names.get(code)
+            info = None if whole is None else whole.parts.get(part)
+        return info
+
+    def suggestions(self, text: str) -> list[str]:
+        """The known codes nearest to an unknown one."""
+        key = normalise_code(text.partition(" - ")[0])
+        close = difflib.get_close_matches(key, self.codes, n=SUGGESTIONS, cutoff=0.6)
+        return [self.codes[code] for code in close]
 
 
 # What each valid row becomes, kept column by column (see ParsedFile.columns).
@@ -112,6 +199,13 @@ class ParsedFile:
     problems: list[dict[str, Any]] = field(default_factory=list)
     problem_count: int = 0
     row_count: int = 0
+    # Cells written otherwise than the catalogue writes the code: text → what it was read as.
+    mapped: dict[str, str] = field(default_factory=dict)
+    # Valid rows a statistics office left without a figure: not written, reported.
+    no_values: list[dict[str, Any]] = field(default_factory=list)
+    no_value_count: int = 0
+    other_region_rows: int = 0
+    other_regions: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -120,6 +214,25 @@ class ParsedFile:
     @property
     def rows(self) -> list[tuple[Any, ...]]:
         return list(zip(*self.columns, strict=True))
+
+    def no_value(self, row: int, info: IndicatorInfo, series: str, period: str, symbol: str):
+        self.no_value_count += 1
+        if len(self.no_values) < NO_VALUES_KEPT:
+            self.no_values.append(
+                {
+                    "row": row,
+                    "indicator": info.code,
+                    "series": series,
+                    "period": period,
+                    "symbol": symbol,
+                    "meaning": str(NO_VALUE[symbol]),
+                }
+            )
+
+    def other_region(self, name: str) -> None:
+        self.other_region_rows += 1
+        if name not in self.other_regions and len(self.other_regions) < OTHER_REGIONS_NAMED:
+            self.other_regions.append(name)
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -185,7 +298,9 @@ def text_encoding(data: bytes) -> str:
 
 
 def sniff_delimiter(header: str) -> str:
-    return max(DELIMITERS, key=header.count)
+    # Outside quotes: a statistics office's quoted table title may hold commas.
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    return max(DELIMITERS, key=unquoted.count)
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
@@ -308,6 +423,15 @@ def _columns(header: list[str]) -> dict[str, int]:
             if name in aliases:
                 positions[column] = index
                 break
+    if "region" in positions:
+        # A statistics-office export: the variable names the indicator, and the value sits
+        # under the table's title, the first column with none of the known names.
+        if "indicator" not in positions and "variable" in positions:
+            positions["indicator"] = positions["variable"]
+        taken = set(positions.values())
+        title = next((i for i, name in enumerate(names) if name and i not in taken), None)
+        if "value" not in positions and title is not None:
+            positions["value"] = title
     missing = [name for name in REQUIRED if name not in positions]
     if missing:
         found = ", ".join(f"“{name}”" for name in names if name) or _("none")
@@ -320,6 +444,29 @@ def _columns(header: list[str]) -> dict[str, int]:
             % {"missing": ", ".join(f"“{name}”" for name in missing), "found": found}
         )
     return positions
+
+
+@dataclass(frozen=True)
+class Region:
+    """The municipality a statistics-office export is read for: its rows are those whose
+    region cell ("0301 Oslo", "K-3401 Kongsvinger", "KU091 Helsinki") has its code, or,
+    without a code, its name."""
+
+    code: str
+    name: str
+
+    def matches(self, text: str) -> bool:
+        match = REGION.match(text)
+        if self.code and match:
+            return match[1].lstrip("0") == self.code.lstrip("0")
+        name = match[2] if match else text
+        return _bare_name(name) == _bare_name(self.name)
+
+
+def _bare_name(name: str) -> str:
+    """ "Fjordvik kommune", "Myrdal kommun" and "Fjordvik" are one name."""
+    words = name.casefold().split()
+    return " ".join(words[:-1] if len(words) > 1 and words[-1] in MUNICIPALITY_WORDS else words)
 
 
 def parse_number(text: str) -> float:
@@ -340,9 +487,9 @@ def parse_period(text: str) -> tuple[str, str]:
     text = text.strip()
     if len(text) == 4 and text.isdigit():
         return Granularity.YEAR.value, f"{text}-01-01"
-    if len(text) == 7 and text[4] == "-":
+    if len(text) == 7 and text[4] in "-M":  # 2024-03, or 2024M03 as statistics offices write
         datetime.date(int(text[:4]), int(text[5:]), 1)
-        return Granularity.MONTH.value, f"{text}-01"
+        return Granularity.MONTH.value, f"{text[:4]}-{text[5:]}-01"
     return Granularity.DAY.value, datetime.date.fromisoformat(text).isoformat()
 
 
@@ -385,25 +532,41 @@ def range_problem(value: float, info: IndicatorInfo) -> str:
 
 def parse_rows(
     rows: Iterable[list[str]],
-    indicators: dict[str, IndicatorInfo],
+    indicators: CodeBook,
     *,
     first_year: int = FIRST_YEAR,
+    region: Region | None = None,
 ) -> ParsedFile:
-    """Validate rows of text cells, the first being the header; `indicators` maps codes and
-    slugs to info."""
+    """Validate rows of text cells, the first being the header. A file with a region column
+    keeps only the rows of `region` (all rows when it is None)."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None or not "".join(header).strip():
         raise FileRefused(_("The file is empty."))
-    checker = _Checker(_columns(header), indicators, first_year)
+    checker = _Checker(_columns(header), indicators, first_year, region)
     line = 2
     while chunk := list(islice(iterator, CHUNK_ROWS)):
         if not checker.accept_chunk(chunk, line):
             checker.check_rows(enumerate(chunk, start=line))
         line += len(chunk)
-    if checker.result.row_count == 0:
+    result = checker.result
+    if result.row_count == 0 and result.other_region_rows and region is not None:
+        raise FileRefused(
+            _(
+                "None of the file's %(count)s rows is for %(name)s (region code “%(code)s”); "
+                "they are for %(regions)s."
+            )
+            % {
+                "count": result.other_region_rows,
+                "name": region.name,
+                "code": region.code or "—",
+                "regions": ", ".join(result.other_regions),
+            }
+        )
+    if result.row_count == 0:
         raise FileRefused(_("The file has a header row but no data rows."))
-    return checker.result
+    result.mapped = checker.mapped()
+    return result
 
 
 class _Checker:
@@ -417,37 +580,49 @@ class _Checker:
     """
 
     def __init__(
-        self, columns: dict[str, int], indicators: dict[str, IndicatorInfo], first_year: int
+        self,
+        columns: dict[str, int],
+        indicators: CodeBook,
+        first_year: int,
+        region: Region | None,
     ) -> None:
         self.result = ParsedFile()
         self.indicators = indicators
         self.first_year = first_year
+        self.region = region if "region" in columns else None
         self.at = {name: columns.get(name) for name in COLUMNS}
         # _columns refused a header without the required columns: all three are here.
         self.indicator_at, self.period_at, self.value_at = (columns[name] for name in REQUIRED)
         self.width = max(columns.values()) + 1
-        self.infos = {info.id: info for info in indicators.values()}
         # (indicator id, series, (granularity, period)) → the row it first appeared in
         self.seen: dict[tuple, int] = {}
-        # Caches: cell text → parsed value, None (or 0 for ids) when the text is invalid.
-        self.ids: dict[str, int] = {}
+        # Caches: cell text → parsed value, None when the text is invalid.
+        self.found: dict[str, IndicatorInfo | None] = {}
         self.periods: dict[str, tuple[str, str] | None] = {}
-        self.units: dict[tuple[int, str], bool] = {}
+        self.units: dict[tuple[IndicatorInfo, str], bool] = {}
         self.qualities: dict[str, str | None] = {}
         self.verified: dict[str, bool | None] = {}
         self.series: dict[str, str] = {}
+        # (info, series cell) → (the info to check against, the series), None for a clash
+        self.parts: dict[tuple[IndicatorInfo, str], tuple[IndicatorInfo, str] | None] = {}
+        self.regions: dict[str, bool] = {}
+
+    def mapped(self) -> dict[str, str]:
+        """How the file's codes written otherwise than in the catalogue were read."""
+        return {
+            text.strip(): info.label
+            for text, info in self.found.items()
+            if info is not None and text.strip() != info.code
+        }
 
     # --- single cells -------------------------------------------------------------------
-
-    def indicator_id(self, text: str) -> int:
-        info = self.indicators.get(text.strip())
-        return 0 if info is None else info.id
 
     def period(self, text: str) -> tuple[str, str] | None:
         return read_period(text, self.first_year)
 
-    def unit_matches(self, indicator_id: int, text: str) -> bool:
-        unit, info = text.strip(), self.infos[indicator_id]
+    @staticmethod
+    def unit_matches(info: IndicatorInfo, text: str) -> bool:
+        unit = text.strip()
         return not unit or unit == info.unit or unit.casefold() == info.unit_folded
 
     @staticmethod
@@ -466,10 +641,34 @@ class _Checker:
     def series_name(text: str) -> str:
         return text.strip()[:60]
 
+    @staticmethod
+    def part(info: IndicatorInfo, series: str) -> tuple[IndicatorInfo, str] | None:
+        """What a row is checked against and its series: a sub-indicator named by the code
+        or by the series cell, or the whole indicator with the series as written; None when
+        the code names one sub-indicator and the series cell another."""
+        if (named := info.series) is not None:
+            same = not series or info.parts.get(normalise_code(series)) is info
+            return (info, named) if same else None
+        part = info.parts.get(normalise_code(series)) if series else None
+        if part is None or part.series is None:
+            return info, series
+        return part, part.series
+
     def cached(self, cache: dict, parse, text: str):
         if text not in cache:
             cache[text] = parse(text)
         return cache[text]
+
+    def other_region(self, row: list[str]) -> bool:
+        """True for a row of another region, which is counted and skipped."""
+        if self.region is None:
+            return False
+        at = self.at["region"]
+        text = row[at] if at is not None and at < len(row) else ""
+        if self.cached(self.regions, self.region.matches, text):
+            return False
+        self.result.other_region(text.strip())
+        return True
 
     # --- the fast path: whole columns -----------------------------------------------------
 
@@ -496,13 +695,25 @@ class _Checker:
         """Keep the chunk's rows and return True if every row is valid; else change nothing."""
         if min(map(len, chunk)) < self.width or not all(map(str.strip, map("".join, chunk))):
             return False  # short or blank rows: check_rows pads or skips them
-        ids = self._column(chunk, "indicator", self.ids, self.indicator_id)
+        if self.region is not None and not all(
+            self._column(chunk, "region", self.regions, self.region.matches)
+        ):
+            return False  # rows of other regions: check_rows counts and skips them
+        found = self._column(chunk, "indicator", self.found, self.indicators.find)
         periods = self._column(chunk, "period", self.periods, self.period)
-        if not all(ids) or None in periods:
+        if None in found or None in periods:
             return False
+        series_cells = self._column(chunk, "series", self.series, self.series_name)
+        pairs = list(zip(found, series_cells, strict=True))
+        for pair in set(pairs).difference(self.parts):
+            self.parts[pair] = self.part(*pair)
+        resolved = list(map(self.parts.__getitem__, pairs))
+        if None in resolved:
+            return False
+        infos, series = map(list, zip(*resolved, strict=True))
         try:
             # A decimal comma becomes a point; "1.234,5" and "1 234,5" fail here and are
-            # left to parse_number.
+            # left to parse_number, a missing-value symbol to check_rows.
             values = list(
                 map(
                     float, map(methodcaller("replace", ",", "."), self._texts(chunk, "value", None))
@@ -510,19 +721,19 @@ class _Checker:
             )
         except ValueError:
             return False
-        if not all(map(math.isfinite, values)) or not self._in_range(ids, values):
+        if not all(map(math.isfinite, values)) or not self._in_range(infos, values):
             return False
         if self.at["unit"] is not None:
-            pairs = set(zip(ids, map(itemgetter(self.at["unit"]), chunk), strict=True))
-            for pair in pairs.difference(self.units):
-                self.units[pair] = self.unit_matches(*pair)
-            if not all(map(self.units.__getitem__, pairs)):
+            units = set(zip(infos, map(itemgetter(self.at["unit"]), chunk), strict=True))
+            for unit in units.difference(self.units):
+                self.units[unit] = self.unit_matches(*unit)
+            if not all(map(self.units.__getitem__, units)):
                 return False
         qualities = self._column(chunk, "quality", self.qualities, self.quality)
         verified = self._column(chunk, "verified", self.verified, self.verified_flag)
         if None in qualities or None in verified:
             return False
-        series = self._column(chunk, "series", self.series, self.series_name)
+        ids = [info.id for info in infos]
         keys = list(zip(ids, series, periods, strict=True))
         # Reversed, so each key keeps the row of its first occurrence.
         first_lines = dict(
@@ -549,17 +760,25 @@ class _Checker:
             column.extend(cells)
         return True
 
-    def _in_range(self, ids: list[int], values: list[float]) -> bool:
+    @staticmethod
+    def _in_range(infos: list[IndicatorInfo], values: list[float]) -> bool:
         lows, highs = {}, {}
-        for pk in set(ids):
-            info = self.infos[pk]
-            lows[pk] = -math.inf if info.low is None else info.low
-            highs[pk] = math.inf if info.high is None else info.high
-        return all(map(le, map(lows.__getitem__, ids), values)) and all(
-            map(le, values, map(highs.__getitem__, ids))
+        for info in set(infos):
+            lows[info] = -math.inf if info.low is None else info.low
+            highs[info] = math.inf if info.high is None else info.high
+        return all(map(le, map(lows.__getitem__, infos), values)) and all(
+            map(le, values, map(highs.__getitem__, infos))
         )
 
     # --- the slow path: row by row, every problem reported ---------------------------------
+
+    def unknown_code(self, code: str) -> str:
+        message = _("unknown indicator code “%(code)s”") % {"code": code}
+        if suggestions := self.indicators.suggestions(code):
+            message += " " + _("(nearest known codes: %(codes)s)") % {
+                "codes": ", ".join(suggestions)
+            }
+        return message
 
     def check_rows(self, numbered_rows: Iterable[tuple[int, list[str]]]) -> None:
         result, at, width = self.result, self.at, self.width
@@ -568,29 +787,45 @@ class _Checker:
         for line, row in numbered_rows:
             if not "".join(row).strip():
                 continue
-            result.row_count += 1
             if len(row) < width:
                 row = [*row, *[""] * (width - len(row))]
+            if self.other_region(row):
+                continue
+            result.row_count += 1
             ok = True
             code = row[indicator_at].strip()
-            info = self.indicators.get(code)
+            info = self.cached(self.found, self.indicators.find, row[indicator_at])
+            series_text = self.series_name(row[at["series"]]) if at["series"] is not None else ""
+            series = ""
             if info is None:
-                problem(line, "indicator", _("unknown indicator code “%(code)s”") % {"code": code})
+                problem(line, "indicator", self.unknown_code(code))
                 ok = False
+            elif (resolved := self.part(info, series_text)) is None:
+                problem(
+                    line,
+                    "series",
+                    _("the code names the series “%(named)s”, the series column “%(series)s”")
+                    % {"named": info.series, "series": series_text},
+                )
+                ok, info = False, None
+            else:
+                info, series = resolved
             period_text = row[period_at]
             parsed_period = self.cached(self.periods, self.period, period_text)
             if parsed_period is None:
                 problem(line, "period", period_problem(period_text))
                 ok = False
             value_text = row[value_at]
-            try:
-                value = parse_number(value_text)
-            except ValueError:
-                problem(line, "value", number_problem(value_text))
-                ok = False
-                value = None
+            symbol = value_text.strip()
+            value = None
+            if symbol not in NO_VALUE:
+                try:
+                    value = parse_number(value_text)
+                except ValueError:
+                    problem(line, "value", number_problem(value_text))
+                    ok = False
             if info is not None:
-                if at["unit"] is not None and not self.unit_matches(info.id, row[at["unit"]]):
+                if at["unit"] is not None and not self.unit_matches(info, row[at["unit"]]):
                     problem(
                         line,
                         "unit",
@@ -618,9 +853,8 @@ class _Checker:
                     line, "verified", _("“%(text)s” is not yes or no") % {"text": verified_text}
                 )
                 ok = False
-            if not ok or info is None:
+            if not ok or info is None or parsed_period is None:
                 continue
-            series = self.series_name(row[at["series"]]) if at["series"] is not None else ""
             key = (info.id, series, parsed_period)
             earlier = self.seen.get(key)
             if earlier is not None:
@@ -632,6 +866,9 @@ class _Checker:
                 )
                 continue
             self.seen[key] = line
+            if value is None:
+                result.no_value(line, info, series, period_text.strip(), symbol)
+                continue
             accepted = (
                 info.id,
                 series,
@@ -658,7 +895,9 @@ def download_name(filename: str) -> str:
     return name if name.strip(". ") else "upload"
 
 
-def read_file(data: bytes, filename: str, indicators: dict[str, IndicatorInfo]) -> ParsedFile:
+def read_file(
+    data: bytes, filename: str, indicators: CodeBook, region: Region | None = None
+) -> ParsedFile:
     """Parse and validate an uploaded file; FileRefused for problems with the whole file."""
     check_size(len(data))
     if not data.strip():
@@ -666,4 +905,4 @@ def read_file(data: bytes, filename: str, indicators: dict[str, IndicatorInfo]) 
     is_xlsx = filename.lower().endswith(".xlsx") or data.startswith(XLSX_MAGIC)
     with cyclic_gc_paused():
         rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-        return parse_rows(_capped(rows), indicators)
+        return parse_rows(_capped(rows), indicators, region=region)

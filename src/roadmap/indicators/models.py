@@ -175,6 +175,101 @@ class Indicator(models.Model):
         return self.unit.startswith("%")
 
 
+class SubIndicator(models.Model):
+    """A part of a multi-value KPI (a pollutant, a transport mode), written in the wild as
+    "<code> - <key>" (`EN: EN: AQ: 1C - pm_2.5`). Its observations are the indicator's
+    observations in the series `series`; its unit may differ from the indicator's (Open Data
+    counts datasets and gives a percentage)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="sub_indicators"
+    )
+    key = models.CharField(_("key"), max_length=40)
+    series = models.CharField(_("series"), max_length=60)
+    unit = models.CharField(_("unit"), max_length=60)
+    min_value = models.FloatField(_("lowest plausible value"), null=True, blank=True)
+    max_value = models.FloatField(_("highest plausible value"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        verbose_name = _("sub-indicator")
+        verbose_name_plural = _("sub-indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "key"], name="sub_indicator_key"),
+            models.UniqueConstraint(fields=["indicator", "series"], name="sub_indicator_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} - {self.key}"
+
+
+class UpdateFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+    EVERY_OTHER_YEAR = "every-other-year", _("Every other year")
+    OTHER = "other", _("Other")
+
+
+class EvaluationLevel(models.TextChoices):
+    """Where in the chain from resources to effects an indicator measures (KS's levels)."""
+
+    INPUT = "input", _("Input")
+    ACTIVITY = "activity", _("Activity")
+    OUTPUT = "output", _("Output")
+    OUTCOME = "outcome", _("Outcome")
+    IMPACT = "impact", _("Impact")
+
+
+class Impact(models.TextChoices):
+    """KS's triple bottom line."""
+
+    PEOPLE = "people", _("People")
+    PLANET = "planet", _("Planet")
+    PROSPERITY = "prosperity", _("Prosperity")
+
+
+class NationalConcept(models.Model):
+    """A concept of KS's national U4SSC vocabulary (data.norge.no) and the catalogue KPI it
+    matches: the whole KPI (series "") or one sub-indicator's series. Loaded by
+    vocabulary.load_national_vocabulary, with what KS adds to the ITU definition."""
+
+    uri = models.URLField(_("concept URI"), max_length=200, unique=True)
+    notation = models.CharField(_("KS notation"), max_length=60)
+    title = models.CharField(_("KS title"), max_length=200)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="national_concepts"
+    )
+    series = models.CharField(_("series"), max_length=60, blank=True, default="")
+    sdg_goals = models.JSONField(_("SDG goals"), default=list, blank=True)
+    update_frequency = models.CharField(
+        _("update frequency"), max_length=20, choices=UpdateFrequency.choices
+    )
+    quality_class = models.PositiveSmallIntegerField(_("quality class"))
+    evaluation_level = models.CharField(
+        _("evaluation level"), max_length=10, choices=EvaluationLevel.choices
+    )
+    impact = models.CharField(_("impact"), max_length=10, choices=Impact.choices)
+
+    class Meta:
+        ordering = ["indicator", "series"]
+        verbose_name = _("national concept")
+        verbose_name_plural = _("national concepts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "series"], name="national_concept_per_series"
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_class__gte=1, quality_class__lte=3),
+                name="national_concept_quality_class_1_to_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.uri
+
+
 class MappingAdjustment(models.Model):
     """A municipality's own mapping of one indicator to purposes and action areas."""
 
@@ -275,6 +370,24 @@ class ImportBatch(TimeStampedModel):
         """Still checking or committing long after its task should have finished: the task
         never ran or died where no one reran it, so the person is told to upload again."""
         return self.is_in_progress and timezone.now() - self.updated_at > self.GIVEN_UP_AFTER
+
+    @property
+    def has_failed(self) -> bool:
+        """Nothing was or will be saved: refused, given up, or checked and found wrong."""
+        return (
+            self.status == self.Status.REFUSED
+            or self.is_abandoned
+            or (self.status == self.Status.PREVIEW and bool(self.summary.get("problems")))
+        )
+
+    @property
+    def outcome(self) -> str:
+        """The status as the editor reads it: a file with problems waits for no confirmation."""
+        if self.is_abandoned:
+            return str(_("Did not finish"))
+        if self.status == self.Status.PREVIEW and self.summary.get("problems"):
+            return str(_("Has problems; nothing was saved"))
+        return str(self.get_status_display())
 
 
 class Observation(models.Model):

@@ -27,7 +27,7 @@ from roadmap.municipalities.models import Municipality
 from roadmap.municipalities.permissions import is_member
 
 from . import scoring
-from .imports import IndicatorInfo
+from .imports import CodeBook, IndicatorInfo
 from .models import (
     Dimension,
     Direction,
@@ -37,6 +37,7 @@ from .models import (
     InitiativeIndicator,
     Level,
     MappingAdjustment,
+    NationalConcept,
     Observation,
     Quality,
     Target,
@@ -59,17 +60,23 @@ POINT_FIELDS = (
 
 
 def format_number(value: float) -> str:
-    """Up to two decimals, trailing zeros dropped, in the active language's decimal mark.
+    """Up to two decimals, trailing zeros dropped, thousands grouped, in the active language's
+    marks (as floatformat's "g" writes them).
 
     Profiles format a few hundred numbers per page; this costs a fraction of floatformat."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", _decimal_mark(get_language())) if "." in text else text
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.translate(_marks(get_language()))
 
 
 @lru_cache(maxsize=16)
-def _decimal_mark(language: str | None) -> str:
-    mark: str = get_format("DECIMAL_SEPARATOR", language)
-    return mark
+def _marks(language: str | None) -> dict[int, str]:
+    """Python's "," and "." to the language's thousand and decimal separators."""
+    return str.maketrans(
+        {
+            ",": str(get_format("THOUSAND_SEPARATOR", language)),
+            ".": str(get_format("DECIMAL_SEPARATOR", language)),
+        }
+    )
 
 
 @lru_cache(maxsize=16)
@@ -117,14 +124,29 @@ def observations_of(municipality: Municipality, indicator: Indicator) -> QuerySe
     )
 
 
-def indicator_lookup(municipality: Municipality) -> dict[str, IndicatorInfo]:
-    """Codes and slugs → what import validation needs (one query)."""
-    lookup: dict[str, IndicatorInfo] = {}
-    for indicator in indicators_for(municipality):
-        info = IndicatorInfo.of(indicator)
-        lookup[indicator.code] = info
-        lookup[indicator.slug] = info
-    return lookup
+def indicator_lookup(municipality: Municipality) -> CodeBook:
+    """Every name an import may give an indicator → what validation needs (three queries):
+    code and slug, its English and Norwegian name (a statistics office's variable), KS's
+    concept URIs and its notations where they differ from the code, and the sub-indicators."""
+    book = CodeBook()
+    indicators = list(
+        indicators_for(municipality).prefetch_related("sub_indicators", "national_concepts")
+    )
+    infos = [IndicatorInfo.of(indicator) for indicator in indicators]
+    # Codes and slugs first: no other name may take one of them.
+    for indicator, info in zip(indicators, infos, strict=True):
+        book.add_indicator(info, indicator.slug)
+    for indicator, info in zip(indicators, infos, strict=True):
+        parts = {sub.series: info.add_part(sub) for sub in indicator.sub_indicators.all()}
+        # The name in English and Norwegian (modeltranslation's fields).
+        for name in (getattr(indicator, "name_en", ""), getattr(indicator, "name_nb", "")):
+            if name:
+                book.add(name, info)
+        for concept in indicator.national_concepts.all():
+            target = parts.get(concept.series, info)
+            book.add(concept.uri, target)
+            book.add(concept.notation, target)
+    return book
 
 
 class Point(NamedTuple):
@@ -413,6 +435,8 @@ class IndicatorPage:
     # (municipality name, latest yearly value, its year) for every municipality publishing it
     others: list[tuple[str, float, int]]
     claims: list[InitiativeIndicator]
+    # The KS vocabulary's concepts of the indicator: the whole KPI or its sub-indicators.
+    concepts: list[NationalConcept]
 
 
 def latest_by_municipality(indicator: Indicator) -> list[tuple[str, float, int]]:
@@ -451,6 +475,7 @@ def indicator_page(
         target,
         latest_by_municipality(indicator),
         claims_visible_to(user, municipality, indicator),
+        list(NationalConcept.objects.filter(indicator=indicator)),
     )
 
 

@@ -83,8 +83,12 @@ def _check(batch: ImportBatch, data: bytes) -> None:
     """Parse and validate the file into the batch's preview (PREVIEW or REFUSED)."""
     with imports.cyclic_gc_paused():
         try:
+            municipality = batch.municipality
             parsed = imports.read_file(
-                data, batch.filename, selectors.indicator_lookup(batch.municipality)
+                data,
+                batch.filename,
+                selectors.indicator_lookup(municipality),
+                imports.Region(code=municipality.region_code, name=municipality.name),
             )
         except imports.FileRefused as refusal:
             _refuse(batch, str(refusal))
@@ -92,7 +96,19 @@ def _check(batch: ImportBatch, data: bytes) -> None:
             batch.status = ImportBatch.Status.PREVIEW
             batch.columns = parsed.columns if parsed.is_valid else []
             batch.problems = parsed.problems
-            batch.summary = {"rows": parsed.row_count, "problems": parsed.problem_count}
+            report = {
+                # What the import report shows besides the problems (import_batch.html).
+                "mapped": sorted(parsed.mapped.items()),
+                "no_values": parsed.no_values,
+                "no_value_count": parsed.no_value_count,
+                "other_region_rows": parsed.other_region_rows,
+                "other_regions": parsed.other_regions,
+            }
+            batch.summary = {
+                "rows": parsed.row_count,
+                "problems": parsed.problem_count,
+                **{name: value for name, value in report.items() if value},
+            }
 
 
 def _refuse(batch: ImportBatch, message: str) -> None:

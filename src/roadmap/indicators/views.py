@@ -22,6 +22,7 @@ from roadmap.municipalities.selectors import municipality_by_slug
 
 from . import charts, exports, imports, selectors, services
 from .forms import (
+    COMPARE_MIN,
     ClaimForm,
     CompareForm,
     ImportForm,
@@ -149,7 +150,13 @@ def catalogue(request):
 
 def compare(request):
     municipalities = selectors.municipalities_publishing()
-    form = CompareForm(request.GET or None, municipalities=municipalities)
+    chosen = request.GET.getlist("m")
+    # A first load, or a profile's link naming its own municipality, preselects without an
+    # error; the form is checked once its button was pressed or a link names enough to compare.
+    submitted = "compare" in request.GET or len(chosen) >= COMPARE_MIN
+    form = CompareForm(
+        request.GET if submitted else None, initial={"m": chosen}, municipalities=municipalities
+    )
     comparison = chart = None
     if form.is_bound and form.is_valid():
         comparison = selectors.compare(list(form.cleaned_data["m"]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from roadmap.framework.models import (
     Principle,
     Purpose,
 )
+from roadmap.municipalities.demo import PUBLISHER_SCHEMA, PublisherSpec
 from roadmap.municipalities.models import Country, District, Membership, Municipality, Role
 
 from .models import (
@@ -147,6 +148,7 @@ class MunicipalitySpec:
     centre: tuple[float, float]
     users: tuple[UserSpec, ...]
     initiatives: tuple[InitiativeSpec, ...]
+    publisher: PublisherSpec
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ _MUNICIPALITY = Record(
             min_items=1,
         ),
         "initiatives": ListOf(_INITIATIVE),
+        "publisher": PUBLISHER_SCHEMA,
     },
     label="name",
 )
@@ -351,6 +354,7 @@ class _PortfolioBuilder:
             currency=spec.currency,
             languages=list(spec.languages),
             description=spec.description,
+            **asdict(spec.publisher),
         )
         District.objects.bulk_create(
             District(municipality=municipality, name=name) for name in spec.districts

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.core.forms import form_field, style_widgets
+from roadmap.core.forms import GroupedDecimalField, form_field, style_widgets
 from roadmap.framework.models import ActionArea, Barrier, Principle, Purpose
 
 from .models import (
@@ -60,7 +61,7 @@ class DateRangeMixin(FormMixinBase):
                 ValidationError(
                     _("The end date (%(end)s) is before the start date (%(start)s)."),
                     code="ends_before_start",
-                    params={"end": end.isoformat(), "start": start.isoformat()},
+                    params={"end": date_format(end), "start": date_format(start)},
                 ),
             )
         return cleaned_data
@@ -183,6 +184,11 @@ class InitiativeForm(MunicipalFormMixin, DateRangeMixin, forms.ModelForm):
             "purposes": forms.CheckboxSelectMultiple,
             "principles": forms.CheckboxSelectMultiple,
         }
+        field_classes = {
+            "budget": GroupedDecimalField,
+            "latitude": GroupedDecimalField,
+            "longitude": GroupedDecimalField,
+        }
         help_texts = {
             "summary": _("One or two sentences, shown in lists."),
             "description": _("Leave an empty line between paragraphs."),
@@ -239,13 +245,28 @@ class InitiativeForm(MunicipalFormMixin, DateRangeMixin, forms.ModelForm):
 
 
 class PartnerForm(forms.ModelForm):
+    NEEDED = ("organisation", "sector")
+
     class Meta:
         model = Partner
         fields = ["organisation", "sector", "role"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.empty_permitted:  # a spare row: its fields are needed only once it is filled in
+            for name in self.NEEDED:
+                self.fields[name].required = False
         style_widgets(self)
+
+    def clean(self):
+        super().clean()
+        cleaned_data = self.cleaned_data
+        if self.empty_permitted:  # cleaned at all, so filled in: needs what every partner needs
+            for name in self.NEEDED:
+                if not cleaned_data.get(name) and name not in self.errors:
+                    message = self.fields[name].error_messages["required"]
+                    self.add_error(name, ValidationError(message, code="required"))
+        return cleaned_data
 
 
 class BasePartnerFormSet(forms.BaseFormSet):

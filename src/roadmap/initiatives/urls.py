@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .assessments import views as assessment_views
 
 app_name = "initiatives"
 
@@ -32,6 +33,11 @@ urlpatterns = [
     *part_urls("pilots", "pilot", views.PILOTS),
     *part_urls("barriers", "barrier", views.BARRIERS_MET),
     *part_urls("lessons", "lesson", views.LESSONS),
+    path(
+        "assessments/waiting/",
+        assessment_views.assessment_worklist,
+        name="assessment_worklist",
+    ),
     # Assessments (assessments/urls.py): /m/<slug>/initiatives/<pk>/assessments/...
     path("<int:pk>/assessments/", include("roadmap.initiatives.assessments.urls")),
 ]

@@ -78,6 +78,7 @@ def initiative_list(request, municipality: str):
             "page_obj": page_obj,
             "is_member": municipal_permissions.is_member(request.user, municipality),
             "can_edit": permissions.can_edit_initiatives(request.user, municipality),
+            "can_assess": permissions.can_assess(request.user, municipality),
         },
     )
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import Municipality, Role
 
 
 class GrantRoleForm(forms.Form):
@@ -24,3 +24,13 @@ class GrantRoleForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No account has that username or e-mail address."))
         return user
+
+
+class PublisherForm(forms.ModelForm):
+    """Who publishes the municipality's open data: the data catalogue shows these."""
+
+    website = Municipality._meta.get_field("website").formfield(assume_scheme="https")
+
+    class Meta:
+        model = Municipality
+        fields = ["organisation_number", "contact_email", "website", "data_licence"]

@@ -40,3 +40,40 @@ def revoke_role(*, actor: User, membership: Membership) -> None:
         changes={"user": str(membership.user), "role": membership.role},
     )
     membership.delete()
+
+
+@transaction.atomic
+def update_publisher(
+    *,
+    actor: User,
+    municipality: Municipality,
+    organisation_number: str,
+    contact_email: str,
+    website: str,
+    data_licence: str,
+) -> Municipality:
+    """Set who publishes the municipality's open data and under which licence."""
+    values = {
+        "organisation_number": organisation_number,
+        "contact_email": contact_email,
+        "website": website,
+        "data_licence": data_licence,
+    }
+    changes = {
+        field: value for field, value in values.items() if getattr(municipality, field) != value
+    }
+    if not changes:
+        return municipality
+    for field, value in changes.items():
+        setattr(municipality, field, value)
+    municipality.full_clean()
+    municipality.save(update_fields=[*changes, "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=municipality,
+        municipality=municipality,
+        subject=municipality,
+        changes=changes,
+    )
+    return municipality

@@ -6,4 +6,5 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("members/", views.members, name="members"),
+    path("publisher/", views.publisher, name="publisher"),
 ]

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from roadmap.core.audit import events_for
 
 from . import permissions, services
-from .forms import GrantRoleForm
+from .forms import GrantRoleForm, PublisherForm
 from .models import Membership
 from .selectors import municipality_by_slug
 
@@ -46,4 +47,27 @@ def members(request, municipality: str):
             ),
             "audit_events": events_for(municipality)[:50],
         },
+    )
+
+
+@login_required
+def publisher(request, municipality: str):
+    municipality = municipality_by_slug(municipality)
+    if not permissions.can_administer(request.user, municipality):
+        raise PermissionDenied
+    # No instance: the form validates its own, so the service sees what changed.
+    form = PublisherForm(
+        request.POST or None,
+        initial=model_to_dict(municipality, fields=PublisherForm.Meta.fields),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_publisher(
+            actor=request.user, municipality=municipality, **form.cleaned_data
+        )
+        messages.success(request, _("The open data publisher was saved."))
+        return redirect("municipalities:publisher", municipality=municipality.slug)
+    return render(
+        request,
+        "municipalities/publisher.html",
+        {"municipality": municipality, "form": form},
     )

@@ -19,6 +19,7 @@ ACTIONS = ("propose", "comment", "support", "post_notes", "vote")
 class Decision:
     allowed: bool
     reason: str = ""  # shown to the participant when not allowed
+    sign_in: bool = False  # a visitor who may take this action once signed in
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -39,7 +40,7 @@ def action_decision(user, phase: Phase | None, action: str) -> Decision:
     if audience == Audience.NOBODY:
         return Decision(False, str(_("This is not open in the current phase.")))
     if not getattr(user, "is_authenticated", False):
-        return Decision(False, str(_("Sign in to take part.")))
+        return Decision(False, str(_("Sign in to take part.")), sign_in=True)
     if user.awaiting_email_confirmation:
         return Decision(
             False,

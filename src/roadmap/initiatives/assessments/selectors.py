@@ -7,13 +7,15 @@ everyone who is not a member of the initiative's municipality.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import CharField, F, Prefetch, QuerySet, Value
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
@@ -358,3 +360,37 @@ def export_rows(assessments: QuerySet[Assessment]) -> Iterator[tuple[Any, ...]]:
         .values_list(*EXPORT_FIELDS)
         .iterator(chunk_size=2000)
     )
+
+
+# --- what waits for the assessors -------------------------------------------------------------
+
+ASSESSMENT_DUE_AFTER_DAYS = 365  # a latest assessment older than this is due again
+
+
+@dataclass
+class AssessmentWorklist:
+    """What waits for a municipality's assessors, oldest first in each list."""
+
+    drafts: list[Assessment]  # to finalise
+    never_assessed: list[Initiative]  # no final assessment and no draft either
+    due_again: Sequence[Initiative]  # latest final assessment over a year old, no draft started
+
+
+def assessment_worklist(municipality: Municipality) -> AssessmentWorklist:
+    """Drafts, never-assessed and long-ago-assessed initiatives, in three queries."""
+    drafts = list(
+        Assessment.objects.filter(municipality=municipality, status=AssessmentStatus.DRAFT)
+        .select_related("initiative", "assessor")
+        .order_by("assessed_on", "id")
+    )
+    with_draft = {draft.initiative_id for draft in drafts}
+    initiatives = municipality.initiatives.exclude(pk__in=with_draft).order_by("created_at", "id")
+    never_assessed = list(initiatives.exclude(assessments__status=AssessmentStatus.FINAL))
+    due_before = timezone.localdate() - datetime.timedelta(days=ASSESSMENT_DUE_AFTER_DAYS)
+    latest = Assessment.objects.filter(initiative=OuterRef("pk"), is_latest=True)
+    due_again = list(
+        initiatives.annotate(last_assessed_on=Subquery(latest.values("assessed_on")[:1]))
+        .filter(last_assessed_on__lt=due_before)
+        .order_by("last_assessed_on", "id")
+    )
+    return AssessmentWorklist(drafts=drafts, never_assessed=never_assessed, due_again=due_again)

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from roadmap.accounts.models import User
 from roadmap.core.spreadsheet import FileFormat, table_response
@@ -190,17 +189,29 @@ def assessment_edit(
     )
 
 
-@require_POST
 @assessor_view
 def assessment_finalise(
     request: SignedInRequest, initiative: Initiative, assessment: Assessment
 ) -> HttpResponse:
-    _write(
+    """Finalising cannot be undone, so a GET asks first; the page's button posts."""
+    if assessment.status != AssessmentStatus.DRAFT:
+        messages.error(request, _("This assessment is final and can no longer be changed."))
+        return _detail_redirect(initiative, assessment)
+    if request.method == "POST":
+        _write(
+            request,
+            functools.partial(
+                services.finalise_assessment, actor=request.user, assessment=assessment
+            ),
+            _("The assessment is final. It can no longer be changed."),
+        )
+        return _detail_redirect(initiative, assessment)
+    detail = selectors.assessment_detail(initiative, assessment.pk, request.user)
+    return render(
         request,
-        functools.partial(services.finalise_assessment, actor=request.user, assessment=assessment),
-        _("The assessment is final. It can no longer be changed."),
+        "initiatives/assessments/confirm_finalise.html",
+        _context(initiative, assessment=assessment, detail=detail),
     )
-    return _detail_redirect(initiative, assessment)
 
 
 @assessor_view
@@ -236,4 +247,24 @@ def assessment_export(
         f"{initiative.municipality.slug}-initiative-{initiative.pk}-assessments",
         selectors.export_header(),
         selectors.export_rows(assessments),
+    )
+
+
+# --- what waits for the assessors -------------------------------------------------------------
+
+
+def assessment_worklist(request: HttpRequest, municipality: str) -> HttpResponse:
+    """The assessors' list: drafts to finalise, initiatives never or long ago assessed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    place = municipality_by_slug(municipality)
+    if not can_assess(request.user, place):
+        raise PermissionDenied
+    return render(
+        request,
+        "initiatives/assessments/worklist.html",
+        {
+            "municipality": place,
+            "worklist": selectors.assessment_worklist(place),
+        },
     )

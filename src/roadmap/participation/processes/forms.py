@@ -6,14 +6,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.core.forms import form_field, style_widgets
 from roadmap.initiatives.models import Initiative
 from roadmap.municipalities.models import District
 
-from ..models import Organisation, Phase, Process
+from ..models import Audience, Organisation, Phase, Process
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # Path segments under /m/<slug>/processes/ that are pages of their own, not processes.
@@ -98,7 +100,48 @@ class ProcessForm(forms.ModelForm):
         super()._post_clean()  # type: ignore[misc]  # private, not in django-stubs
 
 
+# What each kind of phase opens, and so the only permission fields its form asks for; the
+# fields of the other kinds are stored closed ("nobody", off) whatever was posted.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Phase.Kind.INFORMATION: (),
+    Phase.Kind.PROPOSALS: ("propose", "comment", "support"),
+    Phase.Kind.DEBATE: ("comment", "support"),
+    Phase.Kind.SUPPORT: ("comment", "support"),
+    Phase.Kind.WORKSHOP: ("post_notes", "anonymous_notes"),
+    Phase.Kind.OPINION_MAP: ("propose", "vote", "hold_statements"),
+    Phase.Kind.RESULTS: (),
+}
+PERMISSION_FIELDS = (
+    "propose",
+    "comment",
+    "support",
+    "post_notes",
+    "anonymous_notes",
+    "vote",
+    "hold_statements",
+)
+CLOSED = {
+    **dict.fromkeys(("propose", "comment", "support", "post_notes", "vote"), Audience.NOBODY),
+    "anonymous_notes": False,
+    "hold_statements": False,
+}
+
+
+class PhaseKindForm(forms.Form):
+    """The first step of a phase form, by GET: which kind of phase, so which fields follow."""
+
+    kind = forms.ChoiceField(label=_("Kind of phase"), choices=Phase.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "choose_%s")  # apart from the phase form's own kind field
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
 class PhaseForm(forms.ModelForm):
+    """A phase of one kind: the kind comes from the posted data, the initial value (the kind
+    chosen in the first step) or the phase itself, and only that kind's fields are shown."""
+
     class Meta:
         model = Phase
         fields = [
@@ -108,20 +151,36 @@ class PhaseForm(forms.ModelForm):
             "order",
             "starts_at",
             "ends_at",
-            "propose",
-            "comment",
-            "support",
-            "post_notes",
-            "anonymous_notes",
-            "vote",
-            "hold_statements",
+            *PERMISSION_FIELDS,
         ]
-        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+        widgets = {
+            "kind": forms.HiddenInput,
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+        }
 
     def __init__(self, *args, process, **kwargs):
         self.process = process
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            kind = self.data.get(self.add_prefix("kind"))
+        else:
+            kind = self.initial.get("kind") or self.instance.kind
+        self.kind = kind if kind in KIND_FIELDS else None
+        for name in PERMISSION_FIELDS:
+            if self.kind is None or name not in KIND_FIELDS[self.kind]:
+                del self.fields[name]
+        if self.kind == Phase.Kind.OPINION_MAP:
+            self.fields["propose"].label = _("Who may submit statements")
         style_widgets(self)
+
+    @property
+    def kind_label(self) -> str:
+        return str(Phase.Kind(self.kind).label) if self.kind else ""
+
+    def phase_data(self) -> dict:
+        """What to save: the cleaned data, and every field this kind does not use closed."""
+        return {**CLOSED, **self.cleaned_data}
 
     def clean(self):
         super().clean()
@@ -148,8 +207,8 @@ class PhaseForm(forms.ModelForm):
                     code="overlap",
                     params={
                         "phase": overlapping.title,
-                        "start": overlapping.starts_at.strftime("%Y-%m-%d %H:%M"),
-                        "end": overlapping.ends_at.strftime("%Y-%m-%d %H:%M"),
+                        "start": date_format(localtime(overlapping.starts_at), "DATETIME_FORMAT"),
+                        "end": date_format(localtime(overlapping.ends_at), "DATETIME_FORMAT"),
                     },
                 ),
             )

@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "post_notes": _("Post workshop notes"),
     "vote": _("Vote on statements"),
 }
+# In an opinion map, "propose" is adding statements (see permissions.ACTIONS).
+STATEMENTS_LABEL = _("Add statements")
 AUDIENCE_WORDS = {
     Audience.NOBODY: _("nobody"),
     Audience.ANYONE: _("anyone with an account"),
@@ -70,6 +72,12 @@ class PhaseEntry:
     phase: Phase
     state: str  # "past", "current" or "future"
     open_to: list[tuple[str, str]]  # (action, who may take it), in plain words
+
+
+def _action_label(phase: Phase, action: str) -> str:
+    if action == "propose" and phase.kind == Phase.Kind.OPINION_MAP:
+        return str(STATEMENTS_LABEL)
+    return str(ACTION_LABELS[action])
 
 
 def _open_actions(phase: Phase) -> list[str]:
@@ -89,11 +97,31 @@ def phase_timeline(process: Process) -> list[PhaseEntry]:
         else:
             state = "future"
         open_to = [
-            (str(ACTION_LABELS[action]), str(AUDIENCE_WORDS[getattr(phase, action)]))
+            (_action_label(phase, action), str(AUDIENCE_WORDS[getattr(phase, action)]))
             for action in _open_actions(phase)
         ]
         entries.append(PhaseEntry(phase=phase, state=state, open_to=open_to))
     return entries
+
+
+# Kinds of phase that take proposals (and their comments and supports); kinds that count their
+# participants on their own pages (workshop notes, opinion-map votes).
+PROPOSAL_KINDS = frozenset({Phase.Kind.PROPOSALS, Phase.Kind.DEBATE, Phase.Kind.SUPPORT})
+DELIBERATION_KINDS = frozenset({Phase.Kind.WORKSHOP, Phase.Kind.OPINION_MAP})
+
+
+@dataclass(frozen=True)
+class PhaseKinds:
+    proposals: bool  # some phase takes proposals: the process has a proposals page
+    deliberation: bool  # some phase is a workshop or an opinion map
+
+
+def phase_kinds(process: Process) -> PhaseKinds:
+    """What the process's phases hold, from its prefetched phases (no further queries)."""
+    kinds = {phase.kind for phase in process.phases.all()}
+    return PhaseKinds(
+        proposals=bool(kinds & PROPOSAL_KINDS), deliberation=bool(kinds & DELIBERATION_KINDS)
+    )
 
 
 @dataclass
@@ -103,6 +131,10 @@ class PhaseBanner:
     phase: Phase | None
     decisions: list[tuple[str, Decision]]  # (action label, decision)
 
+    @property
+    def needs_sign_in(self) -> bool:
+        return any(decision.sign_in for _label, decision in self.decisions)
+
 
 def phase_banner(process: Process, user: User | AnonymousUser) -> PhaseBanner:
     phase = current_phase(process)
@@ -111,7 +143,7 @@ def phase_banner(process: Process, user: User | AnonymousUser) -> PhaseBanner:
     return PhaseBanner(
         phase=phase,
         decisions=[
-            (str(ACTION_LABELS[action]), action_decision(user, phase, action))
+            (_action_label(phase, action), action_decision(user, phase, action))
             for action in _open_actions(phase)
         ],
     )

@@ -24,6 +24,7 @@ from .forms import (
     OrganisationForm,
     OrganisationMemberForm,
     PhaseForm,
+    PhaseKindForm,
     ProcessForm,
     ResidentForm,
 )
@@ -94,6 +95,7 @@ def process_detail(request, municipality: str, process: str):
             "timeline": selectors.phase_timeline(process),
             "phase_banner": selectors.phase_banner(process, request.user),
             "figures": selectors.process_figures(process),
+            "kinds": selectors.phase_kinds(process),
             "can_manage": can_manage_processes(request.user, municipality),
             "audit_events": events_for(process)[:AUDIT_EVENTS_SHOWN] if member else None,
         },
@@ -143,27 +145,62 @@ def process_edit(request, municipality, process: str):
     return _form_page(request, municipality, form, _("Edit process"), _detail_url(process))
 
 
+def _phase_page(request, municipality, process, form, title):
+    """The phase form, led by a small GET form that switches the kind (and so the fields)."""
+    return render(
+        request,
+        "participation/phase_form.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "kind_form": PhaseKindForm(initial={"kind": form.kind}) if form.kind else None,
+            "title": title,
+            "cancel_url": _detail_url(process),
+        },
+    )
+
+
+def _chosen_kind(request) -> str | None:
+    kind_form = PhaseKindForm(request.GET)
+    return kind_form.cleaned_data["kind"] if kind_form.is_valid() else None
+
+
 @manager_view
 def phase_create(request, municipality, process: str):
     process = get_object_or_404(municipality.processes, slug=process)
-    form = PhaseForm(_posted(request), process=process)
-    if request.method == "POST" and form.is_valid():
-        services.create_phase(actor=request.user, process=process, data=form.cleaned_data)
-        messages.success(request, _("The phase was added."))
-        return redirect(_detail_url(process))
-    return _form_page(request, municipality, form, _("Add a phase"), _detail_url(process))
+    title = _("Add a phase")
+    if request.method == "POST":
+        form = PhaseForm(request.POST, process=process)
+        if form.is_valid():
+            services.create_phase(actor=request.user, process=process, data=form.phase_data())
+            messages.success(request, _("The phase was added."))
+            return redirect(_detail_url(process))
+    elif kind := _chosen_kind(request):
+        form = PhaseForm(initial={"kind": kind}, process=process)
+    else:  # the first step: choose the kind
+        kind_form = PhaseKindForm(request.GET or None)
+        return render(
+            request,
+            "participation/phase_kind.html",
+            {"municipality": municipality, "kind_form": kind_form, "title": title},
+        )
+    return _phase_page(request, municipality, process, form, title)
 
 
 @manager_view
 def phase_edit(request, municipality, process: str, pk: int):
     process = get_object_or_404(municipality.processes, slug=process)
     phase = get_object_or_404(process.phases, pk=pk)
-    form = PhaseForm(_posted(request), instance=phase, process=process)
-    if request.method == "POST" and form.is_valid():
-        services.update_phase(actor=request.user, phase=phase, data=form.cleaned_data)
-        messages.success(request, _("The phase was saved."))
-        return redirect(_detail_url(process))
-    return _form_page(request, municipality, form, _("Edit phase"), _detail_url(process))
+    if request.method == "POST":
+        form = PhaseForm(request.POST, instance=phase, process=process)
+        if form.is_valid():
+            services.update_phase(actor=request.user, phase=phase, data=form.phase_data())
+            messages.success(request, _("The phase was saved."))
+            return redirect(_detail_url(process))
+    else:
+        kind = _chosen_kind(request) or phase.kind
+        form = PhaseForm(instance=phase, initial={"kind": kind}, process=process)
+    return _phase_page(request, municipality, process, form, _("Edit phase"))
 
 
 # --- resident verification ----------------------------------------------------------------

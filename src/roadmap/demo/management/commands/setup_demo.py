@@ -17,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_framework", verbosity=options["verbosity"])
         call_command("load_indicators", verbosity=options["verbosity"])
+        call_command("load_national_vocabulary", "--shipped", verbosity=options["verbosity"])
         if Municipality.objects.exists():
             self.stdout.write("Municipalities exist already; demo data left as it is.")
         else:
