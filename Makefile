@@ -27,7 +27,7 @@ demo: install
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PYTHON) manage.py collectstatic --no-input -v 0
-	$(PYTHON) manage.py setup_demo
+	$(PYTHON) manage.py setup_demo --host $(HOST) --port $(PORT)
 
 # The web server and one task worker; Ctrl+C stops both.
 run: demo

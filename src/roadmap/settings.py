@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "roadmap.accounts",
     "roadmap.municipalities",
     "roadmap.framework",
+    "roadmap.information",
     "roadmap.initiatives",
     "roadmap.participation",
     "roadmap.opinions",

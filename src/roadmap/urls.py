@@ -7,6 +7,7 @@ from roadmap.pages import urls as pages
 urlpatterns = [
     path("", include(pages.site)),
     path("accounts/", include("roadmap.accounts.urls")),
+    path("", include("roadmap.information.urls")),
     path("framework/", include(pages.framework)),
     path("m/<slug:municipality>/", include(pages.municipality)),
     path("m/<slug:municipality>/initiatives/", include(pages.initiatives)),

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
-from roadmap.accounts.models import User
+from roadmap.accounts.models import TERMS_VERSION, User
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -25,18 +26,27 @@ def sign_up(client, **overrides):
         "display_name": "Astrid",
         "password1": "a-long-unusual-passphrase",
         "password2": "a-long-unusual-passphrase",
+        "accept_terms": "on",
         **overrides,
     }
     return client.post(reverse("accounts:signup"), data)
 
 
 @pytest.mark.django_db
-def test_sign_up_creates_account_and_signs_in(client):
+def test_sign_up_creates_an_account_that_waits_for_its_e_mail_address(client):
     response = sign_up(client)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "We have sent a message to astrid@example.org." in response.content.decode()
     user = User.objects.get(username="astrid")
     assert user.email == "astrid@example.org"
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert user.awaiting_email_confirmation
+    assert user.terms_version == TERMS_VERSION
+    assert abs((timezone.now() - user.terms_accepted_at).total_seconds()) < 60
+    assert "_auth_user_id" not in client.session
+    (message,) = mail.outbox
+    assert message.to == ["astrid@example.org"]
+    assert message.subject == "Confirm your e-mail address"
+    assert "within 3 days" in message.body
 
 
 @pytest.mark.django_db
@@ -47,6 +57,7 @@ def test_sign_up_creates_account_and_signs_in(client):
         ({"password2": "something-else-entirely"}, "didn’t match"),
         ({"password1": "123", "password2": "123"}, "too short"),
         ({"username": ""}, "This field is required."),
+        ({"accept_terms": ""}, "Accept the terms of use to create an account."),
     ],
 )
 def test_sign_up_rejects_bad_input_and_saves_nothing(client, overrides, message):
@@ -56,12 +67,26 @@ def test_sign_up_rejects_bad_input_and_saves_nothing(client, overrides, message)
     assert not User.objects.exists()
 
 
+def _without_csrf(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
 @pytest.mark.django_db
-def test_sign_up_refuses_an_email_already_in_use_whatever_its_case(client):
-    UserFactory(email="astrid@example.org")
-    response = sign_up(client, email="Astrid@Example.org")
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+def test_sign_up_answers_the_same_for_a_registered_address_and_tells_its_owner(client):
+    new = sign_up(client, username="new", email="new@example.org").content.decode()
+    UserFactory(username="astrid-first", email="astrid@example.org")
+    mail.outbox.clear()
+    taken = sign_up(client, email="Astrid@Example.org").content.decode()
+    assert _without_csrf(taken) == _without_csrf(new).replace(
+        "new@example.org", "Astrid@Example.org"
+    )
+    assert "already exists" not in taken
+    assert not User.objects.filter(username="astrid").exists()
+    (message,) = mail.outbox
+    assert message.to == ["astrid@example.org"]
+    assert message.subject == "You already have an account"
+    assert "your account “astrid-first”" in message.body
+    assert "http://testserver/accounts/password/reset/" in message.body
 
 
 @pytest.mark.django_db

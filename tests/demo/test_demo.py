@@ -177,15 +177,20 @@ def test_audit_trail_records_the_demo_editor(demo):
 
 def test_setup_demo_builds_on_an_empty_database_and_then_leaves_it(capsys):
     call_command("setup_demo")
-    assert DEMO_ADMIN_PASSWORD in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert DEMO_ADMIN_PASSWORD in printed
+    assert f"The platform is ready at http://127.0.0.1:8000/m/{DEMO_SLUG}/" in printed
     initiative = Initiative.objects.get(municipality__slug=DEMO_SLUG, title__startswith="Open data")
     initiative.title = "Changed by a user"
     initiative.save()
     counts = (Initiative.objects.count(), Assessment.objects.count(), Rating.objects.count())
 
-    call_command("setup_demo")
+    call_command("setup_demo", host="0.0.0.0", port="8102")  # noqa: S104 (as make run HOST=0.0.0.0)
 
-    assert "left as it is" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "left as it is" in printed
+    assert f"The platform is ready at http://127.0.0.1:8102/m/{DEMO_SLUG}/" in printed
+    assert "platform administrator: http://127.0.0.1:8102/admin/" in printed
     assert (
         Initiative.objects.count(),
         Assessment.objects.count(),

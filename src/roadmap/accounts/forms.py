@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.core.ratelimit import SIGN_IN_FAILURES, SIGN_UPS, client_address
@@ -33,12 +35,21 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(label=_("E-mail address"), help_text=_("Used for password resets."))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "We send a link to it that you follow to confirm it; also used for password resets."
+        ),
+    )
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=120,
         required=False,
         help_text=_("Shown next to what you write. Leave empty to show your username."),
+    )
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of use and have read the privacy notice"),
+        error_messages={"required": _("Accept the terms of use to create an account.")},
     )
 
     class Meta(UserCreationForm.Meta):
@@ -48,6 +59,13 @@ class SignUpForm(UserCreationForm):
     def __init__(self, *args, request=None, **kwargs):
         self.request = request
         super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = format_html(
+            '<a class="ds-link" href="{}">{}</a> · <a class="ds-link" href="{}">{}</a>',
+            reverse("information:terms"),
+            _("Read the terms of use"),
+            reverse("information:privacy"),
+            _("Read the privacy notice"),
+        )
 
     def clean(self):
         if self.request is not None and SIGN_UPS.is_exceeded(client_address(self.request)):
@@ -57,17 +75,10 @@ class SignUpForm(UserCreationForm):
             )
         return super().clean()
 
-    def save(self, commit=True):
-        user = super().save(commit=commit)
-        if self.request is not None:
-            SIGN_UPS.hit(client_address(self.request))
-        return user
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+    def _get_validation_exclusions(self):
+        # services.sign_up deals with a registered address, without saying it is registered.
+        # (ModelForm's own hook, which django-stubs does not declare.)
+        return super()._get_validation_exclusions() | {"email"}  # type: ignore[misc]
 
 
 class ProfileForm(forms.ModelForm):

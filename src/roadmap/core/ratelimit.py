@@ -52,3 +52,5 @@ class RateLimit:
 SIGN_IN_FAILURES = RateLimit("sign-in", limit=5, window_seconds=15 * 60)
 # New accounts per address.
 SIGN_UPS = RateLimit("sign-up", limit=5, window_seconds=60 * 60)
+# Confirmation e-mails asked for again, per account.
+CONFIRMATION_EMAILS = RateLimit("confirmation-email", limit=3, window_seconds=60 * 60)

@@ -26,12 +26,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 LINK = re.compile(r"https?://|www\.|\[[^\]]*\]\(", re.IGNORECASE)
 
 
-def render_markdown(text: str) -> str:
-    """Safe HTML for a user's Markdown: raw HTML is not rendered, links are http(s)/mailto only."""
+def render_markdown(text: str, *, page_headings: bool = False) -> str:
+    """Safe HTML for a user's Markdown: raw HTML is not rendered, links are http(s)/mailto only.
+    Headings start at h3 (the text sits inside a page's sections), or at h2 with
+    page_headings, for a text that is the whole page under its title."""
     html = _markdown.render(text)
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | {"h2"} if page_headings else ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",

@@ -20,6 +20,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
 from .models import Granularity, Indicator, Quality, SubIndicator
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# A workbook's parts together, unpacked: a million-row sheet is about 256 MB. Genuine workbooks
+# pack about 12:1; a zip bomb packs hundreds to one, so a higher ratio is refused as well.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_PACKING_RATIO = 100
+MAX_ROWS = 1_048_576  # a worksheet's own limit, header included; CSV files are held to it too
 FIRST_YEAR = 1900  # periods before it are typing mistakes
 CHUNK_ROWS = 20_000  # rows validated column by column at a time
 PROBLEMS_KEPT = 1000
@@ -301,21 +307,101 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     # Decoded as it is read: a StringIO of the whole text would hold four bytes per character.
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=text_encoding(data), newline="")
     header = stream.readline()
-    return csv.reader(chain([header], stream), delimiter=sniff_delimiter(header))
+    reader = csv.reader(chain([header], stream), delimiter=sniff_delimiter(header))
+    try:
+        yield from reader
+    except csv.Error as error:  # a cell over csv.field_size_limit(), a NUL byte, ...
+        raise FileRefused(
+            _(
+                "Line %(line)s could not be read as CSV: a cell is larger than 128 KB or a "
+                "quote is not closed. Nothing was imported."
+            )
+            % {"line": reader.line_num}
+        ) from error
+
+
+# What openpyxl and the parsers under it raise for a damaged or hostile workbook: a broken
+# archive or deflate stream, XML that ends early (ParseError is a SyntaxError), entities or a
+# DTD (defusedxml's errors are ValueErrors), parts missing or of the wrong type.
+_WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    SyntaxError,
+)
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip bomb before anything is inflated. The declared sizes are what zipfile lets
+    each part inflate to (it stops reading there), so they cap the bytes actually read too."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise FileRefused(_unreadable_workbook()) from error
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_PACKING_RATIO * len(data):
+        raise FileRefused(
+            _(
+                "The Excel file unpacks to %(size)s MB, more than a workbook of observations "
+                "can hold (at most %(limit)s MB, and at most %(ratio)s times its own size). "
+                "Save the data again as a plain workbook or as CSV."
+            )
+            % {
+                "size": round(unpacked / 1024 / 1024, 1),
+                "limit": MAX_UNPACKED_BYTES // 1024 // 1024,
+                "ratio": MAX_PACKING_RATIO,
+            }
+        )
+
+
+def _unreadable_workbook() -> str:
+    return _(
+        "The Excel file could not be read; it may be damaged or contain parts that are not "
+        "allowed (such as XML entities). Nothing was imported. Save it again from your "
+        "spreadsheet program as an Excel workbook (.xlsx) or as CSV."
+    )
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    # openpyxl parses the workbook's XML with defusedxml (a dependency for that reason), which
+    # refuses entity declarations: no "billion laughs", no external entities.
     from openpyxl import load_workbook  # only XLSX imports pay for loading openpyxl
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(_("The Excel file could not be opened; it may be damaged.")) from error
+    except _WORKBOOK_ERRORS as error:
+        raise FileRefused(_unreadable_workbook()) from error
     try:
+        if not workbook.worksheets:
+            raise FileRefused(_("The Excel file has no worksheet."))
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield [_cell_text(cell) for cell in row]
+    except FileRefused:
+        raise
+    except _WORKBOOK_ERRORS as error:
+        raise FileRefused(_unreadable_workbook()) from error
     finally:
         workbook.close()
+
+
+def _capped(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of a file, refused as a whole once there are more than MAX_ROWS."""
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise FileRefused(
+                _(
+                    "The file has more than %(limit)s rows. Split it into several files (for "
+                    "example one per year) and import them one after the other."
+                )
+                % {"limit": f"{MAX_ROWS:,}".replace(",", " ")}
+            )
+        yield row
 
 
 def _cell_text(cell: Any) -> str:
@@ -818,6 +904,5 @@ def read_file(
         raise FileRefused(_("The file is empty."))
     is_xlsx = filename.lower().endswith(".xlsx") or data.startswith(XLSX_MAGIC)
     with cyclic_gc_paused():
-        return parse_rows(
-            _xlsx_rows(data) if is_xlsx else _csv_rows(data), indicators, region=region
-        )
+        rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+        return parse_rows(_capped(rows), indicators, region=region)

@@ -41,6 +41,16 @@ def action_decision(user, phase: Phase | None, action: str) -> Decision:
         return Decision(False, str(_("This is not open in the current phase.")))
     if not getattr(user, "is_authenticated", False):
         return Decision(False, str(_("Sign in to take part.")), sign_in=True)
+    if user.awaiting_email_confirmation:
+        return Decision(
+            False,
+            str(
+                _(
+                    "Confirm your e-mail address to take part: follow the link we sent you, "
+                    "or ask for a new one on your account page."
+                )
+            ),
+        )
     municipality_id = phase.process.municipality_id
     if Block.objects.filter(municipality_id=municipality_id, user=user).exists():
         return Decision(False, str(_("Your account is blocked from taking part here.")))
