@@ -62,6 +62,14 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+def load_reference_data() -> None:
+    """What every installation ships (the framework, the U4SSC catalogue, the national vocabulary),
+    which the emptied transactional database no longer holds."""
+    call_command("load_framework", verbosity=0)
+    call_command("load_indicators", verbosity=0)
+    call_command("load_national_vocabulary", "--shipped", verbosity=0)
+
+
 def open_context(browser: Browser, live_server, **options) -> BrowserContext:
     """A fresh browser profile (no cookies) whose browser asks for English pages."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page, expect
 
 from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, build_demo
-from tests.browser.conftest import Portfolio, blocking_violations, open_context
+from tests.browser.conftest import Portfolio, blocking_violations, load_reference_data, open_context
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +27,11 @@ TABLET = 768
 MAX_PAGES = 150  # per visitor, a cap the demo stays under
 PER_PATTERN = 2
 READABLE_PX = 11
-# Not ours to lay out (Django's admin), or not pages (downloads, the sign-out form's target).
-SKIPPED = re.compile(r"^/(admin|static|media)/|^/accounts/logout/|\.(csv|xlsx|json|svg)$")
+# Not ours to lay out (Django's admin, the API's third-party docs), or not pages (downloads, data
+# formats, the sign-out form's target).
+SKIPPED = re.compile(
+    r"^/(admin|api|static|media)/|^/accounts/logout/|\.(csv|xlsx|json|jsonld|ttl|rdf|svg|ico)$"
+)
 
 # How far the page reaches beyond the window, and what sticks out (for the failure message).
 OVERFLOW = """() => {
@@ -57,8 +59,7 @@ SMALLEST_CHART_TEXT = """() => [...document.querySelectorAll('.chart__svg svg')]
 
 @pytest.fixture
 def demo(transactional_db) -> None:
-    call_command("load_framework", verbosity=0)
-    call_command("load_indicators", verbosity=0)
+    load_reference_data()
     build_demo()
 
 

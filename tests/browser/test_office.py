@@ -2,14 +2,20 @@
 opens the moderation inbox and acts on it; both pages pass axe-core and fit a 390 px phone."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from roadmap.accounts.models import User
 from roadmap.demo.build import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME, build_demo
 from roadmap.participation.models import Proposal, Visibility
 from roadmap.workshops.models import Note, NoteFlag
-from tests.browser.conftest import assert_accessible, login, tab_to, use_language, watch_console
+from tests.browser.conftest import (
+    assert_accessible,
+    load_reference_data,
+    login,
+    tab_to,
+    use_language,
+    watch_console,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -19,8 +25,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_framework", verbosity=0)
-    call_command("load_indicators", verbosity=0)
+    load_reference_data()
     fjordvik = build_demo()
     # Something of each family waiting, whatever the demo holds today.
     pending = Proposal.objects.filter(process__municipality=fjordvik).first()

@@ -2,12 +2,17 @@
 concepts on an indicator page, in a real browser: axe in both languages, at 390 px, by keyboard."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from roadmap.indicators import services
-from tests.browser.conftest import LANGUAGES, assert_accessible, login, use_language
+from tests.browser.conftest import (
+    LANGUAGES,
+    assert_accessible,
+    load_reference_data,
+    login,
+    use_language,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +27,7 @@ KS = "indikator;periode;verdi\nSC: EH: H: 6A;2024;64\nEN: EN: AQ: 1C - pm_2.5;20
 
 @pytest.fixture
 def batches(transactional_db, municipality, editor):
-    call_command("load_framework", verbosity=0)
-    call_command("load_indicators", verbosity=0)
-    call_command("load_national_vocabulary", "--shipped", verbosity=0)
+    load_reference_data()
     municipality.region_code = "4699"
     municipality.save()
     return [
