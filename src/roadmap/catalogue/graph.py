@@ -348,14 +348,14 @@ class CatalogueBuilder:
             (
                 service,
                 DCAT.endpointURL,
-                self._typed(self.url(api_links.API_ENDPOINT), RDFS.Resource),
+                self._typed(self.url(api_links.api_endpoint()), RDFS.Resource),
             )
         )
         graph.add(
             (
                 service,
                 DCAT.endpointDescription,
-                self._typed(self.url(api_links.API_DESCRIPTION), RDFS.Resource),
+                self._typed(self.url(api_links.api_description()), RDFS.Resource),
             )
         )
         graph.add((service, DCTERMS.publisher, self.add_operator()))
