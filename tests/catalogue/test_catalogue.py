@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from roadmap.catalogue import selectors
 from roadmap.indicators.models import Indicator, Observation
@@ -330,15 +330,16 @@ def _network_queries(client, django_assert_num_queries, count, accept):
 def test_the_catalogue_pages_cost_the_same_queries_however_many_municipalities(
     client, publishing, django_assert_num_queries, accept
 ):
-    # A count, the page, one grouped query per dataset (observations two) and the workshops.
-    expected = 9
+    # A count, the page, one grouped query per dataset (observations two), the workshops and
+    # the national concepts observed.
+    expected = 10
     _network_queries(client, django_assert_num_queries, expected, accept)
     for name in ("Alvik", "Berg", "Dal"):
         town = MunicipalityFactory(name=name, slug=name.lower())
         InitiativeFactory(municipality=town, visibility="public")
         ProposalFactory(phase__process=ProcessFactory(municipality=town))
     _network_queries(client, django_assert_num_queries, expected, accept)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get("/m/fjordvik/catalogue/", HTTP_ACCEPT=accept).status_code == 200
 
 
@@ -361,3 +362,32 @@ def test_the_html_catalogue_lists_datasets_with_their_figures_and_downloads(clie
     network = client.get("/catalogue/", HTTP_ACCEPT="text/html").content.decode()
     assert "Fjordvik kommune" in network
     assert 'href="/catalogue/full.ttl"' in network
+
+
+def test_the_observations_dataset_names_the_national_concepts_it_holds(
+    client, publishing, other_municipality
+):
+    scheme = URIRef("https://data.norge.no/vocabulary/indicator/U4SSC")
+    air = Indicator.objects.get(slug="en-en-aq-1c")
+    for series in ("PM10", "NO2"):
+        Observation.objects.create(
+            municipality=publishing,
+            indicator=air,
+            series=series,
+            period=datetime.date(2024, 1, 1),
+            value=9,
+        )
+    graph = fetch(client, "/m/fjordvik/catalogue/")
+    concepts = set(graph.objects(dataset("fjordvik", "observations"), DCTERMS.subject))
+    # The concept of each observed series (PM10, NO2) and of the fixture's household internet
+    # access, a whole indicator; none of SO2, O3 or PM2.5, which are not observed.
+    assert concepts == {URIRef(f"{scheme}/{number}") for number in (2150, 2205, 2206)}
+    pm10 = URIRef(f"{scheme}/2205")
+    assert graph.value(pm10, SKOS.notation) == Literal("EN: EN: AQ: 1C")
+    assert graph.value(pm10, SKOS.prefLabel) == Literal("Air Pollution - PM 10", lang="en")
+    assert graph.value(pm10, SKOS.inScheme) == scheme
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
+    assert not set(graph.objects(dataset("fjordvik", "initiatives"), DCTERMS.subject))
+    # A municipality with no observations names no concept.
+    other = fetch(client, "/m/elvdal/catalogue/")
+    assert not set(other.objects(dataset("elvdal", "observations"), DCTERMS.subject))

@@ -436,3 +436,23 @@ def test_the_profile_opens_with_an_overview_chart_per_dimension_and_jump_links(
     assert "Economy: no indicator has both a value and a target yet" in overview
     assert "Society and culture: no indicator has both a value and a target yet" in overview
     assert overview.count("<figure") == 1
+
+
+def test_exports_name_the_national_concept_of_each_row(client, municipality):
+    scheme = "https://data.norge.no/vocabulary/indicator/U4SSC"
+    observe(municipality, GHG_CODE, {2024: 5.0})
+    observe(municipality, "EN: EN: AQ: 1C", {2024: 12.0}, series="PM10")
+    header, *rows = csv_table(client.get(_url("export_csv", municipality)))
+    concepts = {
+        (row[0], row[2]): dict(zip(header, row, strict=True))["concept_uri"] for row in rows
+    }
+    assert concepts == {
+        ("EN: EN: AQ: 1C", "PM10"): f"{scheme}/2205",
+        (GHG_CODE, ""): f"{scheme}/2209",
+    }
+    records = xlsx_records(client.get(_url("export_xlsx", municipality)))
+    assert [record["concept_uri"].value for record in records] == [
+        concepts[(record["indicator"].value, record["series"].value or "")] for record in records
+    ]
+    data = json.loads(client.get(_url("export_json", municipality)).content)
+    assert {item["concept_uri"] for item in data["observations"]} == set(concepts.values())

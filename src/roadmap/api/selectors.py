@@ -18,7 +18,14 @@ from roadmap.framework.models import (
     Purpose,
     Value,
 )
-from roadmap.indicators.models import Indicator, InitiativeIndicator, Observation, Target
+from roadmap.indicators.models import (
+    Indicator,
+    InitiativeIndicator,
+    NationalConcept,
+    Observation,
+    Target,
+)
+from roadmap.indicators.selectors import indicator_concept_uri, observation_concept_uri
 from roadmap.initiatives.models import (
     Assessment,
     AssessmentStatus,
@@ -248,18 +255,27 @@ def indicators() -> QuerySet[Indicator]:
         .prefetch_related(
             Prefetch("purposes", queryset=Purpose.objects.only("code")),
             Prefetch("action_areas", queryset=ActionArea.objects.only("code")),
+            Prefetch("national_concepts", queryset=NationalConcept.objects.order_by("series")),
         )
         .order_by("municipality_id", "order", "code", "id")
     )
 
 
 def observations() -> QuerySet[Observation]:
-    """Every observation (they are public), paged by id."""
-    return Observation.objects.select_related("municipality", "indicator").order_by("id")
+    """Every observation (they are public), paged by id, with its KS concept's URI."""
+    return (
+        Observation.objects.select_related("municipality", "indicator")
+        .annotate(concept_uri=observation_concept_uri())
+        .order_by("id")
+    )
 
 
 def targets() -> QuerySet[Target]:
-    return Target.objects.select_related("municipality", "indicator").order_by("id")
+    return (
+        Target.objects.select_related("municipality", "indicator")
+        .annotate(concept_uri=indicator_concept_uri())
+        .order_by("id")
+    )
 
 
 def scored_targets() -> QuerySet[Target]:

@@ -20,7 +20,13 @@ from roadmap.framework.models import (
     Value,
 )
 from roadmap.indicators import scoring
-from roadmap.indicators.models import Indicator, InitiativeIndicator, Observation, Target
+from roadmap.indicators.models import (
+    Indicator,
+    InitiativeIndicator,
+    NationalConcept,
+    Observation,
+    Target,
+)
 from roadmap.initiatives.models import (
     Assessment,
     BarrierEncounter,
@@ -514,12 +520,27 @@ class OpinionMapSerializer(serializers.ModelSerializer):
 # --- impact ------------------------------------------------------------------------------
 
 
+def _concept_uri() -> serializers.URLField:
+    return serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="URI of the national (KS) concept this row's indicator and series match.",
+    )
+
+
+class NationalConceptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NationalConcept
+        fields = ["uri", "notation", "title", "series"]
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     municipality = _optional_municipality()
     category = serializers.SlugRelatedField(read_only=True, slug_field="code")
     purposes = _codes()
     action_areas = _codes()
     sdg_targets = serializers.ListField(child=serializers.CharField(), read_only=True)
+    national_concepts = NationalConceptSerializer(many=True, read_only=True)
 
     class Meta:
         model = Indicator
@@ -542,12 +563,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "sdg_targets",
             "purposes",
             "action_areas",
+            "national_concepts",
         ]
 
 
 class ObservationSerializer(serializers.ModelSerializer):
     municipality = _municipality()
     indicator = serializers.CharField(source="indicator.code", read_only=True)
+    concept_uri = _concept_uri()
 
     class Meta:
         model = Observation
@@ -555,6 +578,7 @@ class ObservationSerializer(serializers.ModelSerializer):
             "id",
             "municipality",
             "indicator",
+            "concept_uri",
             "series",
             "granularity",
             "period",
@@ -569,6 +593,7 @@ class ObservationSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     municipality = _municipality()
     indicator = serializers.CharField(source="indicator.code", read_only=True)
+    concept_uri = _concept_uri()
 
     class Meta:
         model = Target
@@ -576,6 +601,7 @@ class TargetSerializer(serializers.ModelSerializer):
             "id",
             "municipality",
             "indicator",
+            "concept_uri",
             "baseline_value",
             "baseline_year",
             "target_value",
@@ -589,6 +615,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
     municipality = _municipality()
     indicator = serializers.CharField(source="indicator.code", read_only=True)
+    concept_uri = _concept_uri()
     value = serializers.FloatField(source="latest_value", read_only=True, allow_null=True)
     period = serializers.DateField(source="latest_period", read_only=True, allow_null=True)
     achievement = serializers.SerializerMethodField()
@@ -600,6 +627,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = [
             "municipality",
             "indicator",
+            "concept_uri",
             "target_value",
             "target_year",
             "value",

@@ -26,7 +26,7 @@ from roadmap.core.spreadsheet import XLSX_CONTENT_TYPE
 from roadmap.municipalities.models import DataLicence, Municipality
 
 from . import api_links
-from .selectors import CatalogueEntry, DatasetFacts, WorkshopExport
+from .selectors import CatalogueEntry, ConceptRef, DatasetFacts, WorkshopExport
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -37,6 +37,8 @@ FILE_TYPE = Namespace(EU + "file-type/")
 LANGUAGE = Namespace(EU + "language/")
 ACCESS_RIGHT = Namespace(EU + "access-right/")
 COUNTRY = Namespace(EU + "country/")
+# KS's national vocabulary of the U4SSC indicators, whose concepts the observations are of.
+NATIONAL_SCHEME = URIRef("https://data.norge.no/vocabulary/indicator/U4SSC")
 # The municipality's country → the EU country vocabulary, so harvesters can place the data
 # even where they do not know the municipality's own address.
 EU_COUNTRIES = {
@@ -431,6 +433,7 @@ class CatalogueBuilder:
             languages=self.languages_of(municipality),
             licence=self.term(URIRef(municipality.data_licence)),
             workshops=entry.workshops,
+            concepts=entry.concepts,
         )
         return [self._add_dataset(spec, entry.datasets[spec.kind], context) for spec in DATASETS]
 
@@ -448,6 +451,9 @@ class CatalogueBuilder:
             self.add_texts(dataset, DCAT.keyword, keyword)
         for theme in spec.themes:
             graph.add((dataset, DCAT.theme, self.term(theme)))
+        if spec.kind == "observations":
+            for concept in context.concepts:
+                graph.add((dataset, DCTERMS.subject, self._add_national_concept(concept)))
         graph.add((dataset, DCTERMS.publisher, context.publisher))
         if context.contact:
             graph.add((dataset, DCAT.contactPoint, context.contact))
@@ -486,6 +492,19 @@ class CatalogueBuilder:
         )
         graph.add((distribution, DCAT.accessService, self.service))
         return dataset
+
+    def _add_national_concept(self, concept: ConceptRef) -> URIRef:
+        """A KS concept, labelled as KS does, so a harvester joins on its URI or notation.
+        dct:subject is DCAT-AP-NO's link from a dataset to its concepts; DCAT-AP allows it."""
+        graph = self.graph
+        node = URIRef(concept.uri)
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, SKOS.prefLabel, Literal(concept.title, lang="en")))
+        graph.add((node, SKOS.notation, Literal(concept.notation)))
+        graph.add((node, SKOS.inScheme, NATIONAL_SCHEME))
+        graph.add((NATIONAL_SCHEME, RDF.type, SKOS.ConceptScheme))
+        graph.add((NATIONAL_SCHEME, DCTERMS.title, Literal("U4SSC", lang="en")))
+        return node
 
     def _add_distribution(
         self,
@@ -607,6 +626,7 @@ class _DatasetContext:
     languages: list[URIRef]
     licence: URIRef
     workshops: list[WorkshopExport]
+    concepts: list[ConceptRef]
 
 
 def _latest(entries: Iterable[CatalogueEntry]) -> datetime.datetime | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from roadmap.indicators.models import ImportBatch, Observation
 from roadmap.initiatives.models import Assessment, AssessmentStatus, Initiative
@@ -44,10 +44,20 @@ class WorkshopExport:
 
 
 @dataclass(frozen=True)
+class ConceptRef:
+    """A KS national concept that some of the municipality's observations are of."""
+
+    uri: str
+    notation: str
+    title: str
+
+
+@dataclass(frozen=True)
 class CatalogueEntry:
     municipality: Municipality
     datasets: dict[str, DatasetFacts]
     workshops: list[WorkshopExport]
+    concepts: list[ConceptRef]
 
 
 def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
@@ -151,12 +161,31 @@ def _workshop_exports(ids: list[int]) -> dict[int, list[WorkshopExport]]:
     return exports
 
 
+def _observed_concepts(ids: list[int]) -> dict[int, list[ConceptRef]]:
+    """One query: per municipality, the KS concepts its observations are of: their series' own
+    concept or their whole indicator's."""
+    concept = "indicator__national_concepts__"
+    of_series = Q(**{f"{concept}series": F("series")}) | Q(**{f"{concept}series": ""})
+    rows = (
+        Observation.objects.filter(of_series, municipality__in=ids)
+        .order_by("municipality", f"{concept}uri")
+        .values_list("municipality", f"{concept}uri", f"{concept}notation", f"{concept}title")
+        .distinct()
+    )
+    concepts: dict[int, list[ConceptRef]] = {}
+    for municipality_pk, uri, notation, title in rows:
+        concepts.setdefault(municipality_pk, []).append(ConceptRef(uri, notation, title))
+    return concepts
+
+
 def catalogue_entries(municipalities: Sequence[Municipality]) -> list[CatalogueEntry]:
     """Each municipality with the facts of its five datasets (empty ones too: they are still
-    published, and fill as the municipality works) and its workshops' downloads."""
+    published, and fill as the municipality works), its workshops' downloads and the national
+    concepts its observations are of."""
     ids = [municipality.pk for municipality in municipalities]
     facts = _dataset_facts(ids)
     workshops = _workshop_exports(ids)
+    concepts = _observed_concepts(ids)
     return [
         CatalogueEntry(
             municipality=municipality,
@@ -164,6 +193,7 @@ def catalogue_entries(municipalities: Sequence[Municipality]) -> list[CatalogueE
                 kind: facts[kind].get(municipality.pk, DatasetFacts()) for kind in DATASET_KINDS
             },
             workshops=workshops.get(municipality.pk, []),
+            concepts=concepts.get(municipality.pk, []),
         )
         for municipality in municipalities
     ]

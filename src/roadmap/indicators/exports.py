@@ -17,6 +17,7 @@ from django.http import StreamingHttpResponse
 from roadmap.core.spreadsheet import FileFormat, neutralise, table_response
 
 from .models import Observation
+from .selectors import observation_concept_uri
 
 COLUMNS = (
     "indicator",
@@ -29,6 +30,7 @@ COLUMNS = (
     "quality",
     "verified",
     "note",
+    "concept_uri",
 )
 
 
@@ -36,6 +38,7 @@ def observations_for_export(municipality) -> QuerySet[Observation]:
     return (
         Observation.objects.filter(municipality=municipality)
         .select_related("indicator")
+        .annotate(concept_uri=observation_concept_uri())
         .order_by("indicator__order", "indicator__code", "series", "period")
     )
 
@@ -54,6 +57,7 @@ def _cells(observation: Observation, *, verified: Any) -> tuple[Any, ...]:
         observation.quality,
         verified,
         observation.note,
+        observation.concept_uri or "",  # type: ignore[attr-defined]
     )
 
 

@@ -13,7 +13,8 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Choices, Exists, OuterRef, Q, QuerySet
+from django.db.models import Choices, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString
@@ -46,6 +47,24 @@ from .sparklines import sparkline
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+def _concept_uri(**match: Any) -> Subquery:
+    return Subquery(
+        NationalConcept.objects.filter(indicator=OuterRef("indicator"), **match).values("uri")[:1]
+    )
+
+
+def indicator_concept_uri() -> Subquery:
+    """The URI of the KS concept of a row's whole indicator (None where KS has none or only
+    splits it into sub-indicators), as an annotation: no query of its own."""
+    return _concept_uri(series="")
+
+
+def observation_concept_uri() -> Coalesce:
+    """The URI of the KS concept of an observation's series, else of its whole indicator."""
+    return Coalesce(_concept_uri(series=OuterRef("series")), indicator_concept_uri())
+
 
 POINT_FIELDS = (
     "indicator_id",
