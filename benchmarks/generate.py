@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from benchmarks import smoke  # noqa: E402
+from benchmarks.defaults import with_defaults  # noqa: E402
 
 DEFAULT_DATABASE = os.environ.get("BENCH_DATABASE", str(ROOT / "var" / "bench.sqlite3"))
 SMOKE_DATABASE = str(smoke.DATA / "bench.sqlite3")
@@ -177,12 +178,13 @@ class Network:
         return self.ids[table]
 
     def insert(self, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+        fields, complete_rows = with_defaults(model, fields, rows)
         opts = model._meta
         columns = ", ".join(f'"{opts.get_field(name).column}"' for name in fields)
         marks = ", ".join("?" * len(fields))
         # Table and column names come from the models, never from input.
         sql = f'INSERT INTO "{opts.db_table}" ({columns}) VALUES ({marks})'  # noqa: S608
-        self.connection.executemany(sql, rows)
+        self.connection.executemany(sql, complete_rows)
         self.counts[opts.db_table] = self.counts.get(opts.db_table, 0) + len(rows)
 
     # Building ------------------------------------------------------------------------------

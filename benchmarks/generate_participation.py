@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from benchmarks import smoke  # noqa: E402
+from benchmarks.defaults import with_defaults  # noqa: E402
 
 DEFAULT_DATABASE = os.environ.get(
     "BENCH_PARTICIPATION_DATABASE", str(ROOT / "var" / "bench-participation.sqlite3")
@@ -213,6 +214,7 @@ class City:
         """Writes the rows in batches, one transaction per batch; returns how many."""
         from django.db import transaction
 
+        fields, rows = with_defaults(model, fields, rows)
         opts = model._meta
         columns = [opts.get_field(name).column for name in fields]
         quote = self.connection.ops.quote_name
