@@ -28,15 +28,11 @@ from benchmarks import smoke  # noqa: E402
 from benchmarks.generate import DEFAULT_DATABASE, SMOKE_DATABASE  # noqa: E402
 from benchmarks.generate_participation import use_database  # noqa: E402
 from benchmarks.indicators_import import load_average  # noqa: E402
+from benchmarks.indicators_pages import percentile  # noqa: E402
 
 LIST_P95_MS = 100
 PAGE_SIZE = 100
 DEEP_PAGES = 5  # a cursor page this many pages in
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
